@@ -56,6 +56,13 @@ public final class Cli {
         }
     }
 
+    /** Every option the parser accepts, as written on the command line ("-P", "-?", ...). */
+    public static java.util.SortedSet<String> optionNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        new CommandLine(new Raw()).getCommandSpec().options().forEach(o -> names.addAll(java.util.List.of(o.names())));
+        return names;
+    }
+
     public static Command parse(String... args) throws UsageException {
         Raw raw = new Raw();
         CommandLine cl = new CommandLine(raw);
