@@ -93,9 +93,6 @@ public final class Cli {
         if (raw.meta != null) {
             throw new UsageException("-m (the metadata file) is not available in this build");
         }
-        if (raw.daemon) {
-            throw new UsageException("-D is not available in this build");
-        }
         if (raw.ipv4 && raw.ipv6) {
             throw new UsageException("-4 and -6 exclude each other");
         }
