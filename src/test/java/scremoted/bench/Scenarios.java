@@ -1,0 +1,229 @@
+package scremoted.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** The scenarios, each against one running server; results go into a {@link Results}. */
+final class Scenarios {
+    /** Sizes and bounds of one run: {@link #full()} for packaging/bench, {@link #smoke()} for the test. */
+    record Config(int roundTrips, int warmupRoundTrips, long roundTripSeconds, long bulkBytes, int multiMonitors,
+            long multiBytes, int[] idleSteps, int scaleMonitors, int connectParallel, long scaleHoldMillisOurs,
+            long scaleHoldMillisC, long oursMillisPerSecond, long bulkSeconds) {
+        static Config full() {
+            return new Config(10_000, 3_000, 30, 1L << 30, 100, 20L << 20,
+                    new int[] {0, 500, 1000, 2000, 3000, 4000, 5000}, 5000, 200, 6_000, 5_000, 100, 120);
+        }
+
+        static Config smoke() {
+            return new Config(300, 100, 5, 16L << 20, 5, 2L << 20, new int[] {0, 20, 50}, 50, 20, 1_500, 1_000, 100,
+                    30);
+        }
+    }
+
+    private final Config config;
+    private final Consumer<String> log;
+
+    Scenarios(Config config, Consumer<String> log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /** 1: a 64-byte line from a unix client, echoed by the monitor, read back; percentiles in ms. */
+    void roundTrip(ServerUnderTest server, Results.ServerResults r) throws Exception {
+        try (Fleet fleet = new Fleet(server.address(), "rtt", 10_000)) {
+            if (fleet.connect(1, 1, 10_000) != 1) {
+                throw new IOException("monitor did not connect: " + fleet.failures());
+            }
+            SimMonitor m = fleet.monitors().get(0);
+            try (UnixClient client = UnixClient.connect(server.dir.resolve(m.socketName()))) {
+                byte[] line = new byte[64];
+                Arrays.fill(line, (byte) 'x');
+                line[63] = '\n';
+                ByteBuffer out = ByteBuffer.wrap(line);
+                ByteBuffer in = ByteBuffer.allocate(64);
+                long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.roundTripSeconds() / 3));
+                for (int i = 0; i < config.warmupRoundTrips() && System.nanoTime() < warmEnd; i++) {
+                    out.clear();
+                    client.write(out);
+                    in.clear();
+                    client.readFully(in);
+                }
+                long[] samples = new long[config.roundTrips()];
+                int n = 0;
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.roundTripSeconds());
+                while (n < samples.length && System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    out.clear();
+                    client.write(out);
+                    in.clear();
+                    client.readFully(in);
+                    samples[n++] = System.nanoTime() - t0;
+                }
+                long[] s = Arrays.copyOf(samples, n);
+                Arrays.sort(s);
+                r.put("rtt.n", n);
+                r.put("rtt.p50", pct(s, 0.50) / 1e6);
+                r.put("rtt.p90", pct(s, 0.90) / 1e6);
+                r.put("rtt.p99", pct(s, 0.99) / 1e6);
+                r.put("rtt.p999", pct(s, 0.999) / 1e6);
+                r.put("rtt.max", s.length == 0 ? Double.NaN : s[s.length - 1] / 1e6);
+                log.accept(String.format("%s rtt: n=%d p50=%.3f ms p99=%.3f ms", r.label, n, r.get("rtt.p50"),
+                        r.get("rtt.p99")));
+            }
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /**
+     * 2 and 6: each of {@code monitors} monitors floods {@code bytes} to one unix client that reads
+     * as fast as it can. Aggregate MB/s (10^6 bytes) and the server's CPU seconds per GB (10^9).
+     */
+    void bulk(ServerUnderTest server, Results.ServerResults r, String key, int monitors, long bytes) throws Exception {
+        try (Fleet fleet = new Fleet(server.address(), key.replace('.', '-'), 10_000)) {
+            int ok = fleet.connect(monitors, Math.min(monitors, 50), 30_000);
+            if (ok != monitors) {
+                throw new IOException(ok + " of " + monitors + " monitors connected: " + fleet.failures());
+            }
+            List<UnixClient> clients = new ArrayList<>();
+            try {
+                for (SimMonitor m : fleet.monitors()) {
+                    clients.add(UnixClient.connect(server.dir.resolve(m.socketName())));
+                }
+                AtomicLong received = new AtomicLong();
+                long cpu0 = server.cpuTicks();
+                long t0 = System.nanoTime();
+                List<Future<Long>> done = new ArrayList<>();
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (UnixClient c : clients) {
+                        done.add(ex.submit(() -> {
+                            c.write(SimMonitor.FLOOD + bytes + "\n");
+                            long got = c.drain(bytes, ByteBuffer.allocateDirect(256 << 10));
+                            received.addAndGet(got);
+                            return got;
+                        }));
+                    }
+                    ex.shutdown();
+                    if (!ex.awaitTermination(config.bulkSeconds(), TimeUnit.SECONDS)) {
+                        log.accept(r.label + " " + key + ": time limit of " + config.bulkSeconds() + " s reached");
+                        clients.forEach(UnixClient::close);
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long cpu1 = server.cpuTicks();
+                long total = received.get();
+                int complete = 0;
+                for (Future<Long> f : done) {
+                    if (f.state() == Future.State.SUCCESS && f.resultNow() == bytes) {
+                        complete++;
+                    }
+                }
+                r.put(key + ".complete", complete);
+                r.put(key + ".bytes", total);
+                r.put(key + ".seconds", seconds);
+                boolean all = complete == monitors;
+                r.put(key + ".mbps", all ? total / 1e6 / seconds : Double.NaN);
+                double cpu = ServerUnderTest.ticksToSeconds(cpu1 - cpu0);
+                r.put(key + ".cpu", cpu);
+                r.put(key + ".cpuPerGB", total > 0 ? cpu / (total / 1e9) : Double.NaN);
+                log.accept(String.format("%s %s: %d/%d flows complete, %.1f MB in %.2f s = %.1f MB/s, server CPU %.2f s",
+                        r.label, key, complete, monitors, total / 1e6, seconds, total / 1e6 / seconds, cpu));
+                if (!all) {
+                    r.note(key + ": only " + complete + " of " + monitors + " flows complete ("
+                            + total / 1_000_000 + " MB arrived); lost monitors: " + fleet.lost().size()
+                            + (fleet.lost().isEmpty() ? "" : " (" + fleet.lost().get(0).lost() + ")"));
+                }
+            } finally {
+                clients.forEach(UnixClient::close);
+            }
+        }
+    }
+
+    /** 3: resident memory with 0, ..., N idle monitors connected; after a settle (ours: a full GC). */
+    void idle(ServerUnderTest server, Results.ServerResults r) throws Exception {
+        try (Fleet fleet = new Fleet(server.address(), "idle", 10_000)) {
+            for (int step : config.idleSteps()) {
+                int more = step - fleet.size();
+                if (more > 0) {
+                    int ok = fleet.connect(more, config.connectParallel(), 120_000);
+                    if (ok != more) {
+                        r.note("idle: " + ok + " of " + more + " monitors connected at step " + step + ": "
+                                + first(fleet.failures()));
+                    }
+                }
+                server.settle(step == 0 ? 3000 : 2000);
+                long rss = server.rssKiB();
+                r.series("idle.rss", step, rss);
+                r.put("idle.rss." + step, rss);
+                r.put("idle.fds." + step, server.openFiles());
+                log.accept(String.format("%s idle: %d monitors (%d connected, %d lost): RSS %d KiB, %d fds", r.label,
+                        step, fleet.size(), fleet.lost().size(), rss, server.openFiles()));
+            }
+            double base = r.get("idle.rss.0");
+            for (int step : config.idleSteps()) {
+                if (step > 0) {
+                    r.put("idle.perMonitor." + step, (r.get("idle.rss." + step) - base) / step);
+                }
+            }
+            r.put("idle.lost", fleet.lost().size());
+        }
+    }
+
+    /**
+     * 4: N monitors connect (at most connectParallel hellos in flight) on a fresh server; the rate;
+     * then all stay connected through the hold (ours: a shortened "minute" with keepalives both ways).
+     */
+    void scale(ServerUnderTest server, Results.ServerResults r, boolean shortenedTimers) throws Exception {
+        long keepaliveMillis = shortenedTimers ? Math.max(200, 10 * config.oursMillisPerSecond()) : 10_000;
+        try (Fleet fleet = new Fleet(server.address(), "s", keepaliveMillis)) {
+            long t0 = System.nanoTime();
+            int ok = fleet.connect(config.scaleMonitors(), config.connectParallel(), 180_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            r.put("scale.connected", ok);
+            r.put("scale.rate", ok / seconds);
+            r.put("scale.fds", server.openFiles());
+            if (ok != config.scaleMonitors()) {
+                r.note("scale: " + ok + " of " + config.scaleMonitors() + " connected: " + first(fleet.failures()));
+            }
+            log.accept(String.format("%s scale: %d monitors in %.2f s = %.0f/s; server fds %d", r.label, ok, seconds,
+                    ok / seconds, server.openFiles()));
+            long hold = shortenedTimers ? config.scaleHoldMillisOurs() : config.scaleHoldMillisC();
+            Thread.sleep(hold);
+            List<SimMonitor> lost = fleet.lost();
+            r.put("scale.lost", lost.size());
+            r.put("scale.holdSeconds", hold / 1000.0);
+            long gotKeepalive = fleet.monitors().stream().filter(m -> m.keepalivesReceived() > 0).count();
+            r.put("scale.gotKeepalive", gotKeepalive);
+            r.put("scale.rss", server.rssKiB());
+            if (!lost.isEmpty()) {
+                r.note("scale: " + lost.size() + " sessions lost during the hold, e.g. " + lost.get(0).lost());
+            }
+            log.accept(String.format("%s scale: after %.1f s hold: %d lost, %d received a server KEEPALIVE", r.label,
+                    hold / 1000.0, lost.size(), gotKeepalive));
+        }
+    }
+
+    private static String first(List<String> l) {
+        return l.isEmpty() ? "" : l.get(0) + (l.size() > 1 ? " (+" + (l.size() - 1) + " more)" : "");
+    }
+
+    static Path defaultOut() {
+        return Path.of("target", "bench");
+    }
+}
