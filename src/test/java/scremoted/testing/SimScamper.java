@@ -603,6 +603,11 @@ public final class SimScamper implements AutoCloseable {
                 () -> unackedCount() == 0);
     }
 
+    /** The sequence numbers named by every ACK received, in order (unsigned decimal). */
+    public synchronized List<String> acksReceived() {
+        return List.copyOf(ackLog);
+    }
+
     public synchronized int keepalivesReceived() {
         return keepalivesReceived;
     }
