@@ -100,6 +100,7 @@ public final class SimScamper implements AutoCloseable {
     private volatile boolean echo;
     private volatile boolean finReply;
     private volatile int cutAfterFrames = -1;
+    private volatile boolean holdWrites;
     private volatile long lastSendNanos = System.nanoTime();
     private Thread keepaliveThread;
     private volatile boolean closed;
@@ -216,6 +217,7 @@ public final class SimScamper implements AutoCloseable {
      * numbers, as scamper does. On MASTER_REJ: checks that the server then closes the connection.
      */
     public ResumeResult resume(int rcv, int una, int nxt, boolean keepOld) throws IOException {
+        holdWrites = false;
         Conn old;
         synchronized (this) {
             old = conn;
@@ -440,6 +442,20 @@ public final class SimScamper implements AutoCloseable {
         if (c != null) {
             c.closeGracefully();
         }
+    }
+
+    /** Whether the current connection is up (not cut by us, not closed by the server). */
+    public synchronized boolean connected() {
+        return conn != null && !conn.eof && !conn.aborted;
+    }
+
+    public void awaitDisconnected() {
+        Await.until(() -> "sim connection to go down " + describe(), Await.DEFAULT, () -> !connected());
+    }
+
+    /** While held, the writer sends nothing: what is sent meanwhile is lost if the connection is cut. */
+    public void holdWrites(boolean hold) {
+        holdWrites = hold;
     }
 
     public synchronized boolean closedByServer() {
@@ -896,6 +912,10 @@ public final class SimScamper implements AutoCloseable {
             java.io.BufferedOutputStream bout = new java.io.BufferedOutputStream(out, 128 * 1024);
             try {
                 while (!aborted) {
+                    if (holdWrites) {
+                        Thread.sleep(2);
+                        continue;
+                    }
                     byte[] next = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (next == null) {
                         continue;
