@@ -5,11 +5,16 @@ import java.util.concurrent.CountDownLatch;
 import scremoted.cli.Cli;
 import scremoted.cli.Options;
 import scremoted.cli.UsageException;
+import scremoted.daemon.Daemon;
 import scremoted.daemon.PidFile;
 import scremoted.daemon.Signals;
 import scremoted.log.Log;
+import scremoted.server.Limits;
 import scremoted.server.Server;
 import scremoted.server.Timing;
+import scremoted.tls.Passphrase;
+import scremoted.tls.ServerTls;
+import scremoted.tls.TlsConfigException;
 
 /** Wires the command line to the server, the pidfile and the signals. */
 public final class Main {
@@ -53,27 +58,53 @@ public final class Main {
     }
 
     private static int run(Options options) {
-        Log.configure(options.has(Options.Flag.DEBUG), true, !options.has(Options.Flag.NOTIMES));
+        boolean daemon = options.daemon() && Daemon.isDaemonProcess();
+        char[] passphrase = null;
+        try {
+            if (daemon) {
+                passphrase = Daemon.receivePassphrase();
+            } else if (options.tls()) {
+                passphrase = Passphrase.obtain(options.tlsPrivateKey());
+            }
+        } catch (TlsConfigException | IOException e) {
+            return startFailed(daemon, e.getMessage());
+        }
+        if (options.daemon() && !daemon) {
+            return Daemon.launch(passphrase);
+        }
+        if (daemon) {
+            Daemon.becomeSessionLeader();
+        }
+        Log.configure(options.has(Options.Flag.DEBUG) && !options.daemon(), true, !options.has(Options.Flag.NOTIMES));
+        ServerTls tls = null;
+        if (options.tls()) {
+            try {
+                tls = ServerTls.load(options.tlsCertificate(), options.tlsPrivateKey(), options.tlsCa(), passphrase);
+            } catch (TlsConfigException e) {
+                return startFailed(daemon, e.getMessage());
+            }
+        }
         Server server;
         try {
-            server = Server.start(options, Timing.fromSystemProperty());
+            server = Server.start(options, Timing.fromSystemProperty(), Limits.DEFAULT, tls);
         } catch (IOException e) {
-            System.err.println("sc_remoted: " + e.getMessage());
-            return 1;
+            return startFailed(daemon, e.getMessage());
         }
         PidFile pidFile = null;
         if (options.pidFile() != null) {
             try {
                 pidFile = PidFile.create(options.pidFile());
             } catch (IOException e) {
-                System.err.println("sc_remoted: " + e.getMessage());
                 server.close();
-                return 1;
+                return startFailed(daemon, e.getMessage());
             }
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
-        Signals.onHangup(() -> Log.debug("main", "SIGHUP: nothing to reload"));
+        Signals.onHangup(reloader(tls));
+        if (daemon) {
+            Daemon.ready();
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -85,5 +116,28 @@ public final class Main {
             pidFile.remove();
         }
         return 0;
+    }
+
+    private static Runnable reloader(ServerTls tls) {
+        if (tls == null) {
+            return () -> Log.debug("main", "SIGHUP: no TLS material to reload");
+        }
+        return () -> {
+            try {
+                tls.reload();
+                Log.debug("main", "SIGHUP: TLS certificate, key and CA reloaded");
+            } catch (TlsConfigException e) {
+                Log.error("main", "SIGHUP: reload failed, keeping the previous TLS material: " + e.getMessage());
+            }
+        };
+    }
+
+    private static int startFailed(boolean daemon, String reason) {
+        if (daemon) {
+            Daemon.failed(reason);
+        } else {
+            System.err.println("sc_remoted: " + reason);
+        }
+        return 1;
     }
 }

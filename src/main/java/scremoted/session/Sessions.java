@@ -3,6 +3,7 @@ package scremoted.session;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import scremoted.wire.Control;
 
 /**
@@ -12,10 +13,17 @@ import scremoted.wire.Control;
  * from the shutdown path.
  */
 public final class Sessions {
+    /**
+     * Test-only: the sequence number both sides start at, instead of 0, so that tests can cross the
+     * 2^32 wrap-around without sending four billion messages. A simulated scamper must start there too.
+     */
+    public static final String INITIAL_SEQUENCE_PROPERTY = "sc_remoted.test.initialSequence";
+
     private final ConcurrentHashMap<String, Session> byMagic = new ConcurrentHashMap<>();
     final SessionPolicy policy;
     final Timers timers;
     final ClientPort clientPort;
+    final int initialSequence = Integer.parseUnsignedInt(System.getProperty(INITIAL_SEQUENCE_PROPERTY, "0"));
 
     public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort) {
         this.policy = policy;
@@ -44,8 +52,12 @@ public final class Sessions {
         return session;
     }
 
-    /** MASTER_RES: the session with that magic, now on this link, or refused. */
-    public Session resume(Control.MasterRes hello, Link link) throws HelloRefused {
+    /**
+     * MASTER_RES: the session with that magic, now on this link, or refused.
+     *
+     * @param nameAllowed whether this connection may speak for a monitor of that name (its client certificate)
+     */
+    public Session resume(Control.MasterRes hello, Link link, Predicate<String> nameAllowed) throws HelloRefused {
         if (policy.zombieNanos() == 0) {
             throw new HelloRefused("resumption is disabled (-Z 0)");
         }
@@ -53,7 +65,7 @@ public final class Sessions {
         if (session == null) {
             throw new HelloRefused("no session with that magic");
         }
-        session.resume(hello, link);
+        session.resume(hello, link, nameAllowed);
         return session;
     }
 
