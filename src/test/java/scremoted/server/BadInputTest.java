@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import scremoted.testing.Await;
 import scremoted.testing.Checks;
+import scremoted.testing.LogCapture;
 import scremoted.testing.RawPeer;
 import scremoted.testing.SimScamper;
 import scremoted.testing.TestServer;
@@ -168,7 +169,11 @@ class BadInputTest {
     void socketPathTooLongFailsOnlyThatMonitor() throws IOException {
         String name = "n".repeat(250);
         SimScamper sim = ts.sim(name);
-        assertThrows(SimScamper.ClosedByServer.class, sim::hello, "a monitor whose socket path exceeds 107 bytes");
+        try (LogCapture log = LogCapture.start()) {
+            assertThrows(SimScamper.ClosedByServer.class, sim::hello, "a monitor whose socket path exceeds 107 bytes");
+            Await.until("a log line about the socket path being too long: " + log.lines(),
+                    () -> log.lines().stream().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("long")));
+        }
         sim.close();
     }
 

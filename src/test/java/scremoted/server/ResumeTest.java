@@ -391,6 +391,34 @@ class ResumeTest {
         }
     }
 
+    /**
+     * Section 14: the client leaves at the moment scamper finishes the channel; both FINs cross. scamper
+     * drops the connection on the FIN for a channel it forgot (modelled: it never processes that frame)
+     * and resumes; the server must survive and the resume must succeed.
+     */
+    @Test
+    void crossingFinsThenScamperDropsAndResumes() throws Exception {
+        try (TestServer ts = TestServer.start(dir, TIMING, null, Z)) {
+            SimScamper sim = ts.sim("crossing");
+            sim.hello();
+            UnixClient c = ts.client(sim);
+            int ch = sim.awaitChannelNew();
+            sim.awaitAllAcked();
+            sim.holdWrites(true);
+            sim.mode(Mode.DISCARD);
+            sim.sendFin(ch); // still in scamper's buffer
+            c.close();
+            Await.until("server FIN for the channel on the wire",
+                    () -> sim.discarded().stream().anyMatch(f -> ChannelTest.isFin(f, ch)));
+            cutAndAwaitZombie(ts, sim);
+            sim.mode(Mode.ACK);
+            assertEquals(ResumeResult.OK, sim.resume());
+            sim.awaitAllAcked(); // our FIN went out after MASTER_OK and was acknowledged
+            Checks.roundTrip(ts, sim);
+            sim.assertNoViolations();
+        }
+    }
+
     // ------------------------------------------------------------------ rejections
 
     @Test
