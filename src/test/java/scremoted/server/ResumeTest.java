@@ -132,6 +132,67 @@ class ResumeTest {
         }
     }
 
+    /** scamper got the first few lost frames (unacknowledged), not the rest: MASTER_RES's rcv_nxt points into
+     *  the middle of the server's queue; the server resends from there on. */
+    @Test
+    void resumeFromTheMiddleOfTheQueue() throws Exception {
+        try (TestServer ts = TestServer.start(dir, TIMING, null, Z)) {
+            SimScamper sim = ts.sim("middle");
+            sim.hello();
+            UnixClient c = ts.client(sim);
+            int ch = sim.awaitChannelNew();
+            sim.awaitAllAcked();
+            sim.mode(Mode.NOACK);
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            for (int i = 0; i < 8; i++) {
+                if (i == 3) {
+                    sim.mode(Mode.DISCARD);
+                }
+                byte[] m = ("part " + i + "\n").getBytes();
+                sent.writeBytes(m);
+                c.write(m);
+                int n = i + 1;
+                Await.until("frame " + n, () -> sim.dataCount(ch) + sim.discarded().size() * 7 >= n * 7);
+            }
+            int rcv = sim.rcvNxt();
+            cutAndAwaitZombie(ts, sim);
+            sim.mode(Mode.ACK);
+            int before = sim.receivedFrames().size();
+            assertEquals(ResumeResult.OK, sim.resume());
+            Checks.assertSameBytes(sent.toByteArray(), sim.awaitData(ch, sent.size()), "each part once, in order");
+            List<Frame> after = sim.receivedFrames().subList(before + 1, sim.receivedFrames().size()).stream()
+                    .filter(f -> f.channel() == ch).toList();
+            assertEquals(5, after.size(), "only the five scamper lacked were resent");
+            assertEquals(rcv, after.get(0).seq(), "resent from scamper's rcv_nxt");
+            Await.pause(200);
+            assertEquals(sent.size(), sim.dataCount(ch));
+            sim.assertNoViolations();
+        }
+    }
+
+    /** A client that leaves during the zombie period: its FIN is queued and sent after the resume. */
+    @Test
+    void clientLeavingDuringZombieGetsItsFinAfterResume() throws Exception {
+        try (TestServer ts = TestServer.start(dir, TIMING, null, Z)) {
+            SimScamper sim = ts.sim("leaver");
+            sim.hello();
+            UnixClient c = ts.client(sim);
+            int ch = sim.awaitChannelNew();
+            sim.awaitAllAcked();
+            cutAndAwaitZombie(ts, sim);
+            c.write("last words\n");
+            c.close();
+            Await.pause(100);
+            assertEquals(ResumeResult.OK, sim.resume());
+            assertEquals("last words\n", Checks.text(sim.awaitData(ch, 11)));
+            sim.awaitFin(ch);
+            sim.sendFin(ch);
+            sim.awaitAllAcked();
+            sim.assertNoViolations();
+            Checks.roundTrip(ts, sim);
+        }
+    }
+
     /** What scamper received but did not acknowledge before the cut is dropped from the queue, not resent. */
     @Test
     void receivedButUnacknowledgedIsNotResent() throws Exception {
