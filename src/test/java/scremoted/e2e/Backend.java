@@ -57,11 +57,22 @@ sealed interface Backend extends AutoCloseable {
 
         /** listen is a -P value with port 1 placeholder, e.g. {@code 127.0.0.1:1} or {@code [::1]:1}. */
         static Java start(Path dir, String listen, String... extraO) throws IOException {
-            List<String> args = new ArrayList<>(List.of("-P", listen, "-U", dir.toString(), "-O", "debug"));
+            List<String> args = new ArrayList<>();
             for (String o : extraO) {
                 args.add("-O");
                 args.add(o);
             }
+            return startWith(dir, listen, args);
+        }
+
+        /** With -Z seconds. */
+        static Java startWithZ(Path dir, int zombieSeconds) throws IOException {
+            return startWith(dir, "127.0.0.1:1", List.of("-Z", Integer.toString(zombieSeconds)));
+        }
+
+        private static Java startWith(Path dir, String listen, List<String> extra) throws IOException {
+            List<String> args = new ArrayList<>(List.of("-P", listen, "-U", dir.toString(), "-O", "debug"));
+            args.addAll(extra);
             Cli.Run run;
             try {
                 run = (Cli.Run) Cli.parse(args.toArray(String[]::new));
