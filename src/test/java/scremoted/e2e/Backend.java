@@ -113,8 +113,14 @@ sealed interface Backend extends AutoCloseable {
             }
         }
 
+        private boolean closed;
+
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 server.close();
             } finally {
@@ -146,7 +152,7 @@ sealed interface Backend extends AutoCloseable {
                 cmd.add("-O");
                 cmd.add(o);
             }
-            Path log = Files.createTempFile("c-sc_remoted-", ".log");
+            Path log = Files.createTempFile(dir.toAbsolutePath().getParent(), "c-sc_remoted-", ".log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
             C c = new C(p, port, host, log);
@@ -187,12 +193,6 @@ sealed interface Backend extends AutoCloseable {
                 }
             } catch (IOException | InterruptedException e) {
                 process.destroyForcibly();
-            } finally {
-                try {
-                    Files.deleteIfExists(log);
-                } catch (IOException e) {
-                    // ignore
-                }
             }
         }
     }
