@@ -34,7 +34,8 @@ public final class Cli {
               -c tls-certificate (PEM chain, server certificate first)
               -p tls-privatekey (PEM)
               -e pidfile to write the process id to
-              -Z zombie-time: seconds to keep state of a disconnected scamper (0..10800, default 900)""";
+              -Z zombie-time: seconds to keep state of a disconnected scamper (0..10800, default 900)
+            """;
 
     /** What the command line asks for. */
     public sealed interface Command {}

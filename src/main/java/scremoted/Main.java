@@ -1,0 +1,89 @@
+package scremoted;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import scremoted.cli.Cli;
+import scremoted.cli.Options;
+import scremoted.cli.UsageException;
+import scremoted.daemon.PidFile;
+import scremoted.daemon.Signals;
+import scremoted.log.Log;
+import scremoted.server.Server;
+import scremoted.server.Timing;
+
+/** Wires the command line to the server, the pidfile and the signals. */
+public final class Main {
+    static final int MIN_RUNTIME = 24;
+    private static final int USAGE = 255;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int feature = Runtime.version().feature();
+        if (feature < MIN_RUNTIME) {
+            System.err.println("sc_remoted: needs Java " + MIN_RUNTIME + " or newer to run, this is Java " + feature
+                    + " (" + System.getProperty("java.home") + "); set JAVA_HOME to a newer JDK");
+            System.exit(1);
+        }
+        Cli.Command command;
+        try {
+            command = Cli.parse(args);
+        } catch (UsageException e) {
+            System.err.println("sc_remoted: " + e.getMessage());
+            Cli.printUsage(System.err, false);
+            System.exit(USAGE);
+            return;
+        }
+        switch (command) {
+            case Cli.Help h -> {
+                Cli.printUsage(System.err, true);
+                System.exit(0);
+            }
+            case Cli.Version v -> {
+                System.out.println("sc_remoted version " + version());
+                System.exit(0);
+            }
+            case Cli.Run run -> System.exit(run(run.options()));
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    private static int run(Options options) {
+        Log.configure(options.has(Options.Flag.DEBUG), true, !options.has(Options.Flag.NOTIMES));
+        Server server;
+        try {
+            server = Server.start(options, Timing.fromSystemProperty());
+        } catch (IOException e) {
+            System.err.println("sc_remoted: " + e.getMessage());
+            return 1;
+        }
+        PidFile pidFile = null;
+        if (options.pidFile() != null) {
+            try {
+                pidFile = PidFile.create(options.pidFile());
+            } catch (IOException e) {
+                System.err.println("sc_remoted: " + e.getMessage());
+                server.close();
+                return 1;
+            }
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        Signals.onHangup(() -> Log.debug("main", "SIGHUP: nothing to reload"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Log.debug("main", "shutting down");
+        server.close();
+        if (pidFile != null) {
+            pidFile.remove();
+        }
+        return 0;
+    }
+}

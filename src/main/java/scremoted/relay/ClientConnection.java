@@ -1,0 +1,193 @@
+package scremoted.relay;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import scremoted.log.Log;
+import scremoted.session.ChannelEndpoint;
+import scremoted.session.Session;
+
+/**
+ * A client on a monitor's unix socket, bound to one channel of the session.
+ *
+ * <p>Threads: a reader virtual thread (client bytes to {@link Session#sendData}) and a writer
+ * virtual thread (this connection's bounded queue to the socket). The session fills the queue
+ * from the monitor's reader without blocking; a client that lets it overflow is dropped.
+ */
+public final class ClientConnection implements ChannelEndpoint {
+    private static final int READ_BUFFER = 16 << 10;
+
+    private final SocketChannel socket;
+    private final Session session;
+    private final int queueLimit;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean finishing;
+    private boolean aborted;
+    private int channel;
+
+    private ClientConnection(SocketChannel socket, Session session, int queueLimit) {
+        this.socket = socket;
+        this.session = session;
+        this.queueLimit = queueLimit;
+    }
+
+    /** Opens a channel for a newly accepted client and starts relaying. */
+    public static void start(SocketChannel socket, Session session, int queueLimit) {
+        ClientConnection client = new ClientConnection(socket, session, queueLimit);
+        int id = session.openChannel(client);
+        if (id < 0) {
+            closeQuietly(socket);
+            return;
+        }
+        client.channel = id;
+        String name = "client " + Integer.toUnsignedString(id);
+        Thread.ofVirtual().name(name + " reader").start(client::readLoop);
+        Thread.ofVirtual().name(name + " writer").start(client::writeLoop);
+    }
+
+    @Override
+    public boolean deliver(byte[] data) {
+        lock.lock();
+        try {
+            if (aborted) {
+                return true;
+            }
+            if (queuedBytes + data.length > queueLimit) {
+                return false;
+            }
+            queue.addLast(data);
+            queuedBytes += data.length;
+            if (queue.size() == 1) {
+                ready.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void finish() {
+        lock.lock();
+        try {
+            finishing = true;
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": shutdown: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void abort() {
+        lock.lock();
+        try {
+            aborted = true;
+            queue.clear();
+            queuedBytes = 0;
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+        closeQuietly(socket);
+    }
+
+    private void readLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+        try {
+            for (;;) {
+                buffer.clear();
+                int n = socket.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                if (n > 0 && !session.sendData(channel, buffer.array(), 0, n)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (isAborted()) {
+                return;
+            }
+            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": read: " + e.getMessage());
+        } catch (InterruptedException e) {
+            return;
+        }
+        session.clientEof(channel);
+    }
+
+    private void writeLoop() {
+        ByteBuffer[] batch = new ByteBuffer[0];
+        try {
+            for (;;) {
+                int count;
+                lock.lock();
+                try {
+                    while (queue.isEmpty() && !finishing && !aborted) {
+                        ready.await();
+                    }
+                    if (aborted) {
+                        return;
+                    }
+                    if (queue.isEmpty()) {
+                        break;
+                    }
+                    count = queue.size();
+                    if (batch.length < count) {
+                        batch = new ByteBuffer[Math.max(count, 16)];
+                    }
+                    for (int i = 0; i < count; i++) {
+                        batch[i] = ByteBuffer.wrap(queue.pollFirst());
+                    }
+                    queuedBytes = 0;
+                } finally {
+                    lock.unlock();
+                }
+                writeFully(batch, count);
+            }
+        } catch (IOException e) {
+            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": write: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        abort();
+        session.clientClosed(channel);
+    }
+
+    private void writeFully(ByteBuffer[] batch, int count) throws IOException {
+        int first = 0;
+        while (first < count) {
+            socket.write(batch, first, count - first);
+            while (first < count && !batch[first].hasRemaining()) {
+                batch[first++] = null;
+            }
+        }
+    }
+
+    private boolean isAborted() {
+        lock.lock();
+        try {
+            return aborted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            Log.debug("client", "close: " + e.getMessage());
+        }
+    }
+}

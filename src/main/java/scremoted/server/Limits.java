@@ -1,0 +1,14 @@
+package scremoted.server;
+
+/**
+ * Memory bounds.
+ *
+ * @param clientQueueBytes what may wait to be written to one unix client; a client that lets more
+ *     pile up is dropped (and its channel finished), so one stalled client costs a bounded amount
+ * @param unackedBytesPerSession client data sent to scamper and not yet acknowledged (kept for
+ *     retransmission); beyond it client readers wait, which pushes back on the clients, never on
+ *     the monitor's reader
+ */
+public record Limits(int clientQueueBytes, int unackedBytesPerSession) {
+    public static final Limits DEFAULT = new Limits(16 << 20, 4 << 20);
+}

@@ -1,0 +1,111 @@
+package scremoted.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import scremoted.cli.Options;
+import scremoted.log.Log;
+import scremoted.session.SessionPolicy;
+import scremoted.session.Sessions;
+import scremoted.session.Timers;
+import scremoted.unix.MonitorSocket;
+import scremoted.unix.Umask;
+
+/**
+ * The running server: listeners, the session registry and the reaper.
+ *
+ * <p>Threads: one virtual thread accepts per listener; each accepted connection gets a virtual
+ * thread of its own ({@link MonitorConnection}).
+ */
+public final class Server implements AutoCloseable {
+    private final List<ServerSocketChannel> listeners;
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final Sessions sessions;
+    private final Timers timers;
+
+    private Server(List<ServerSocketChannel> listeners, Sessions sessions, Timers timers) throws IOException {
+        this.listeners = listeners;
+        this.sessions = sessions;
+        this.timers = timers;
+        for (ServerSocketChannel l : listeners) {
+            bound.add((InetSocketAddress) l.getLocalAddress());
+        }
+    }
+
+    public static Server start(Options options, Timing timing) throws IOException {
+        return start(options, timing, Limits.DEFAULT);
+    }
+
+    /** Binds every listener and starts accepting; returns once the listeners are bound. */
+    public static Server start(Options options, Timing timing, Limits limits) throws IOException {
+        Umask.restrict();
+        if (options.has(Options.Flag.SELECT)) {
+            Log.debug("main", "-O select chooses the C server's poller; it has no effect here");
+        }
+        Timers timers = new Timers();
+        SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
+                timing.receiveNanos(), limits.unackedBytesPerSession());
+        UnixClientPort port = new UnixClientPort(options.unixDir(),
+                MonitorSocket.mode(options.has(Options.Flag.ALLOWGROUP), options.has(Options.Flag.ALLOWOTHER)),
+                limits.clientQueueBytes());
+        Sessions sessions = new Sessions(policy, timers, port);
+        List<ServerSocketChannel> listeners;
+        try {
+            listeners = Listeners.bind(options);
+        } catch (IOException | RuntimeException e) {
+            timers.close();
+            throw e;
+        }
+        Server server = new Server(listeners, sessions, timers);
+        MonitorConnection connections = new MonitorConnection(sessions, timers, timing);
+        for (ServerSocketChannel listener : listeners) {
+            Thread.ofVirtual().name("accept " + Listeners.describe(listener)).start(() -> acceptLoop(listener, connections));
+        }
+        return server;
+    }
+
+    private static void acceptLoop(ServerSocketChannel listener, MonitorConnection connections) {
+        for (;;) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                Log.error("accept", e.getMessage());
+                if (!Listeners.backOff()) {
+                    return;
+                }
+                continue;
+            }
+            Thread.ofVirtual().name("monitor").start(() -> connections.serve(channel));
+        }
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        return List.copyOf(bound);
+    }
+
+    /** Sessions in the registry, established and zombie. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Listeners closed, every monitor and client disconnected, every socket file removed. */
+    @Override
+    public void close() {
+        for (ServerSocketChannel l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                Log.debug("main", "closing a listener: " + e.getMessage());
+            }
+        }
+        sessions.closeAll();
+        timers.close();
+    }
+}

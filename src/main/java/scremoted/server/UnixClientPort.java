@@ -1,0 +1,51 @@
+package scremoted.server;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import scremoted.log.Log;
+import scremoted.relay.ClientConnection;
+import scremoted.session.ClientPort;
+import scremoted.session.Session;
+import scremoted.unix.MonitorSocket;
+
+/** Per-monitor unix sockets in the -U directory; one virtual thread accepts for each. */
+final class UnixClientPort implements ClientPort {
+    private final Path dir;
+    private final Set<PosixFilePermission> mode;
+    private final int clientQueueBytes;
+
+    UnixClientPort(Path dir, Set<PosixFilePermission> mode, int clientQueueBytes) {
+        this.dir = dir;
+        this.mode = mode;
+        this.clientQueueBytes = clientQueueBytes;
+    }
+
+    @Override
+    public AutoCloseable open(Session session, String name) throws IOException {
+        MonitorSocket socket = MonitorSocket.bind(dir, name, mode);
+        Thread.ofVirtual().name("unix-accept " + name).start(() -> acceptLoop(socket, session));
+        return socket;
+    }
+
+    private void acceptLoop(MonitorSocket socket, Session session) {
+        for (;;) {
+            SocketChannel client;
+            try {
+                client = socket.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                Log.error("unix", socket.path() + ": accept: " + e.getMessage());
+                if (!Listeners.backOff()) {
+                    return;
+                }
+                continue;
+            }
+            ClientConnection.start(client, session, clientQueueBytes);
+        }
+    }
+}

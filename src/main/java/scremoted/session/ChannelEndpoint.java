@@ -1,0 +1,16 @@
+package scremoted.session;
+
+/**
+ * The local end of a channel: a client connection. The session calls these with its lock held,
+ * from the monitor's reader thread or from the thread destroying the session, so none may block.
+ */
+public interface ChannelEndpoint {
+    /** Queue scamper's bytes for the client; false when the client's bounded queue is full. */
+    boolean deliver(byte[] data);
+
+    /** Scamper finished the channel: stop reading the client, write what is queued, then close. */
+    void finish();
+
+    /** Close the client connection now, dropping whatever is queued. */
+    void abort();
+}

@@ -1,0 +1,218 @@
+package scremoted.session;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import scremoted.log.Log;
+
+/**
+ * One TCP (or TLS) connection to a scamper, while a session uses it.
+ *
+ * <p>Threads: the connection's own virtual thread reads (see {@link Session#serve}); the writer
+ * virtual thread started here is the only one that writes to the socket. Others hand it encoded
+ * frames through {@link #enqueue}, which never blocks: the session stamps a sequence number and
+ * enqueues under its lock, so frames reach the wire in sequence order.
+ */
+public final class Link {
+    /** A scamper that stops reading makes our frames pile up; past this the link is dead. */
+    private static final long MAX_PENDING_BYTES = 32L << 20;
+    /** Small frames queued together are copied into one write of at most this size. */
+    private static final int COALESCE_BYTES = 64 << 10;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final String address;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private boolean closed;
+    private Session owner;
+    volatile long lastReceived;
+    volatile long lastSent;
+    private volatile ScheduledFuture<?> receiveCheck;
+    private volatile ScheduledFuture<?> keepaliveCheck;
+
+    /**
+     * @param address the monitor's address string (PROTOCOL.md section 9), e.g. {@code 192.0.2.1:1025}
+     */
+    public Link(Socket socket, String address) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.address = address;
+        long now = System.nanoTime();
+        lastReceived = now;
+        lastSent = now;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** Starts the writer for this link on behalf of its session, and the link's timers. */
+    void start(Session session, Timers timers, SessionPolicy policy) {
+        owner = session;
+        Thread.ofVirtual().name("monitor-writer " + address).start(this::writeLoop);
+        armReceiveCheck(timers, policy, policy.receiveNanos());
+        armKeepaliveCheck(timers, policy, policy.keepaliveNanos());
+    }
+
+    /** Queues one encoded frame. False when the link is closed or hopelessly backed up. */
+    boolean enqueue(byte[] frame) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (pendingBytes + frame.length > MAX_PENDING_BYTES) {
+                return false;
+            }
+            pending.addLast(frame);
+            pendingBytes += frame.length;
+            if (pending.size() == 1) {
+                ready.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void received() {
+        lastReceived = System.nanoTime();
+    }
+
+    /** Stops the writer and closes the socket, which ends the reader's blocking read. */
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pending.clear();
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (receiveCheck != null) {
+            receiveCheck.cancel(false);
+        }
+        if (keepaliveCheck != null) {
+            keepaliveCheck.cancel(false);
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            Log.debug("link", address + ": close: " + e.getMessage());
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeLoop() {
+        ArrayDeque<byte[]> batch = new ArrayDeque<>();
+        try {
+            for (;;) {
+                lock.lock();
+                try {
+                    while (pending.isEmpty() && !closed) {
+                        ready.await();
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    batch.addAll(pending);
+                    pending.clear();
+                    pendingBytes = 0;
+                } finally {
+                    lock.unlock();
+                }
+                writeBatch(batch);
+                lastSent = System.nanoTime();
+            }
+        } catch (IOException e) {
+            owner.linkDown(this, "write: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every frame goes out whole in one write; runs of small frames share one write. */
+    private void writeBatch(ArrayDeque<byte[]> batch) throws IOException {
+        byte[] buffer = null;
+        int used = 0;
+        while (!batch.isEmpty()) {
+            byte[] frame = batch.pollFirst();
+            if (frame.length >= COALESCE_BYTES / 2 || batch.isEmpty() && used == 0) {
+                if (used > 0) {
+                    out.write(buffer, 0, used);
+                    used = 0;
+                }
+                out.write(frame);
+                continue;
+            }
+            if (buffer == null) {
+                buffer = new byte[COALESCE_BYTES];
+            }
+            if (used + frame.length > buffer.length) {
+                out.write(buffer, 0, used);
+                used = 0;
+            }
+            System.arraycopy(frame, 0, buffer, used, frame.length);
+            used += frame.length;
+        }
+        if (used > 0) {
+            out.write(buffer, 0, used);
+        }
+        out.flush();
+    }
+
+    private void armReceiveCheck(Timers timers, SessionPolicy policy, long delay) {
+        ScheduledFuture<?> f = timers.check(delay, () -> {
+            if (isClosed()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastReceived;
+            if (idle >= policy.receiveNanos()) {
+                Thread.ofVirtual().start(() -> owner.linkDown(this, "nothing received for "
+                        + idle / 1_000_000 + " ms"));
+            } else {
+                armReceiveCheck(timers, policy, policy.receiveNanos() - idle);
+            }
+        });
+        receiveCheck = f;
+    }
+
+    private void armKeepaliveCheck(Timers timers, SessionPolicy policy, long delay) {
+        ScheduledFuture<?> f = timers.check(delay, () -> {
+            if (isClosed()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastSent;
+            if (idle >= policy.keepaliveNanos()) {
+                lastSent = System.nanoTime();
+                Thread.ofVirtual().start(() -> owner.keepalive(this));
+                armKeepaliveCheck(timers, policy, policy.keepaliveNanos());
+            } else {
+                armKeepaliveCheck(timers, policy, policy.keepaliveNanos() - idle);
+            }
+        });
+        keepaliveCheck = f;
+    }
+}

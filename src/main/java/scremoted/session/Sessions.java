@@ -1,0 +1,78 @@
+package scremoted.session;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import scremoted.wire.Control;
+
+/**
+ * The registry of sessions, established and zombie, by magic.
+ *
+ * <p>Threads: called from connection threads (hello), from sessions destroying themselves, and
+ * from the shutdown path.
+ */
+public final class Sessions {
+    private final ConcurrentHashMap<String, Session> byMagic = new ConcurrentHashMap<>();
+    final SessionPolicy policy;
+    final Timers timers;
+    final ClientPort clientPort;
+
+    public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort) {
+        this.policy = policy;
+        this.timers = timers;
+        this.clientPort = clientPort;
+    }
+
+    /** MASTER_NEW: a new session on this link, or refused (duplicate magic, socket not creatable). */
+    public Session admit(Control.MasterNew hello, Link link) throws HelloRefused {
+        Session session = new Session(this, hello.magic(), hello.name());
+        for (;;) {
+            Session old = byMagic.putIfAbsent(session.key, session);
+            if (old == null) {
+                break;
+            }
+            if (!old.retireIfZombieNamed(hello.name())) {
+                throw new HelloRefused("magic already in use by " + old.describe());
+            }
+        }
+        try {
+            session.establish(link);
+        } catch (HelloRefused e) {
+            byMagic.remove(session.key, session);
+            throw e;
+        }
+        return session;
+    }
+
+    /** MASTER_RES: the session with that magic, now on this link, or refused. */
+    public Session resume(Control.MasterRes hello, Link link) throws HelloRefused {
+        if (policy.zombieNanos() == 0) {
+            throw new HelloRefused("resumption is disabled (-Z 0)");
+        }
+        Session session = byMagic.get(key(hello.magic()));
+        if (session == null) {
+            throw new HelloRefused("no session with that magic");
+        }
+        session.resume(hello, link);
+        return session;
+    }
+
+    void remove(Session session) {
+        byMagic.remove(session.key, session);
+    }
+
+    public int size() {
+        return byMagic.size();
+    }
+
+    /** Destroys every session: clients disconnected, socket files removed. */
+    public void closeAll() {
+        for (Session s : List.copyOf(byMagic.values())) {
+            s.destroy("server shutting down");
+        }
+    }
+
+    static String key(byte[] magic) {
+        return new String(magic, StandardCharsets.ISO_8859_1);
+    }
+}
