@@ -129,6 +129,38 @@ class ConcurrencyE2eTest extends E2eBase {
                 "the monitor reconnected (or a socket leaked)" + diag());
     }
 
+    /**
+     * Volume: one client write of 20000 rejected commands (about 120 KB, more than one frame's 65535) and a
+     * ping: scamper answers each with an ERR line (one data message each), then the ping. Nothing is lost,
+     * reordered or stalled, and the monitor stays up.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.Kind.class)
+    void manyCommandsAndReplies(Backend.Kind kind) throws Exception {
+        Path dir = dir("u");
+        Backend server = backend(kind, dir, "127.0.0.1:1");
+        scamper(server.remote(), "bulk.vp");
+        Path sock = E2e.awaitSocket(dir, "bulk.vp", "127.0.0.1:", this::diag);
+        ControlClient c = connect(sock);
+        int n = 20000;
+        c.sendQuietly("bogus\n".repeat(n - 1) + "bogus\nping -c 1 127.0.0.1");
+        try {
+            c.awaitLine(OK_ID, Duration.ofSeconds(20));
+            c.awaitRecord(E2e.WARTS_PING, Duration.ofSeconds(15));
+            c.send("done");
+            c.readToEof(Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            fail(e + " after " + c.lines().size() + " lines" + diag(), e);
+        }
+        long errs = c.lines().stream().filter(l -> l.equals("ERR command not accepted")).count();
+        int ok = c.lines().indexOf(c.lines().stream().filter(l -> OK_ID.matcher(l).matches()).findFirst().orElse(""));
+        assertEquals(n, errs, "ERR lines for " + n + " bogus commands" + diag());
+        assertEquals(n, c.lines().subList(0, ok).stream().filter(l -> l.startsWith("ERR")).count(),
+                "all ERR lines must come before the ping's OK (order kept)" + diag());
+        E2e.assertOnePingReply(json(c.warts(), "bulk.warts"), "127.0.0.1", this::diag);
+        assertTrue(Files.exists(sock), "monitor socket vanished" + diag());
+    }
+
     /** A one-off check that our server counts no session once the only scamper has gone and -Z is 0. */
     @Test
     void sessionGoneWithoutZombieTime() throws Exception {

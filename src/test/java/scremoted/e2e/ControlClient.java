@@ -65,6 +65,15 @@ final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** Like send, but the transcript only notes the size (for bulk input). */
+    void sendQuietly(String text) throws IOException {
+        int mark = transcript.length();
+        send(text);
+        transcript.setLength(mark);
+        transcript.append(">> <").append(text.length() + 1).append(" bytes, ").append(text.split("\n").length)
+                .append(" lines>\n");
+    }
+
     void shutdownOutput() throws IOException {
         transcript.append(">> <shutdown write side>\n");
         channel.shutdownOutput();
@@ -111,7 +120,9 @@ final class ControlClient implements AutoCloseable {
             return false;
         }
         lines.add(line);
-        transcript.append("<< ").append(line).append('\n');
+        if (lines.size() <= 200 || !line.startsWith("ERR ")) {
+            transcript.append("<< ").append(line).append('\n');
+        }
         Matcher m = DATA.matcher(line);
         if (m.matches()) {
             int n = Integer.parseInt(m.group(1));
