@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import scremoted.cli.Cli;
 import scremoted.cli.Options;
 import scremoted.cli.UsageException;
+import scremoted.daemon.Daemon;
 import scremoted.daemon.PidFile;
 import scremoted.daemon.Signals;
 import scremoted.log.Log;
@@ -53,27 +54,35 @@ public final class Main {
     }
 
     private static int run(Options options) {
-        Log.configure(options.has(Options.Flag.DEBUG), true, !options.has(Options.Flag.NOTIMES));
+        boolean daemon = options.daemon() && Daemon.isDaemonProcess();
+        if (options.daemon() && !daemon) {
+            return Daemon.launch(null);
+        }
+        if (daemon) {
+            Daemon.becomeSessionLeader();
+        }
+        Log.configure(options.has(Options.Flag.DEBUG) && !options.daemon(), true, !options.has(Options.Flag.NOTIMES));
         Server server;
         try {
             server = Server.start(options, Timing.fromSystemProperty());
         } catch (IOException e) {
-            System.err.println("sc_remoted: " + e.getMessage());
-            return 1;
+            return startFailed(daemon, e.getMessage());
         }
         PidFile pidFile = null;
         if (options.pidFile() != null) {
             try {
                 pidFile = PidFile.create(options.pidFile());
             } catch (IOException e) {
-                System.err.println("sc_remoted: " + e.getMessage());
                 server.close();
-                return 1;
+                return startFailed(daemon, e.getMessage());
             }
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         Signals.onHangup(() -> Log.debug("main", "SIGHUP: nothing to reload"));
+        if (daemon) {
+            Daemon.ready();
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -85,5 +94,14 @@ public final class Main {
             pidFile.remove();
         }
         return 0;
+    }
+
+    private static int startFailed(boolean daemon, String reason) {
+        if (daemon) {
+            Daemon.failed(reason);
+        } else {
+            System.err.println("sc_remoted: " + reason);
+        }
+        return 1;
     }
 }

@@ -56,6 +56,13 @@ public final class Cli {
         }
     }
 
+    /** Every option the parser accepts, as written on the command line ("-P", "-?", ...). */
+    public static java.util.SortedSet<String> optionNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        new CommandLine(new Raw()).getCommandSpec().options().forEach(o -> names.addAll(java.util.List.of(o.names())));
+        return names;
+    }
+
     public static Command parse(String... args) throws UsageException {
         Raw raw = new Raw();
         CommandLine cl = new CommandLine(raw);
@@ -85,9 +92,6 @@ public final class Cli {
         }
         if (raw.meta != null) {
             throw new UsageException("-m (the metadata file) is not available in this build");
-        }
-        if (raw.daemon) {
-            throw new UsageException("-D is not available in this build");
         }
         if (raw.ipv4 && raw.ipv6) {
             throw new UsageException("-4 and -6 exclude each other");

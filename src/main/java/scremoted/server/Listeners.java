@@ -87,7 +87,7 @@ final class Listeners {
     static String describe(ServerSocketChannel channel) throws IOException {
         InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
         return a.getAddress() instanceof Inet4Address ? a.getAddress().getHostAddress() + ":" + a.getPort()
-                : "[" + a.getAddress().getHostAddress() + "]:" + a.getPort();
+                : "[" + MonitorAddress.ipv6(a.getAddress().getAddress()) + "]:" + a.getPort();
     }
 
     /** After an accept error such as running out of descriptors: pause instead of spinning. */

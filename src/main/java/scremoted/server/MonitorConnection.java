@@ -70,7 +70,7 @@ final class MonitorConnection {
                 throw new ProtocolException("first message is " + hello + ", not MASTER_NEW or MASTER_RES");
             }
             socket.setSoTimeout(0);
-            link = new Link(socket, address);
+            link = new Link(socket, socket, address);
         } catch (IOException e) {
             if (decided.compareAndSet(false, true)) {
                 Log.debug("hello", address + ": " + e.getMessage() + "; closing");

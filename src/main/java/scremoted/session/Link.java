@@ -23,7 +23,7 @@ public final class Link {
     /** Small frames queued together are copied into one write of at most this size. */
     private static final int COALESCE_BYTES = 64 << 10;
 
-    private final Socket socket;
+    private final Socket tcp;
     private final OutputStream out;
     private final String address;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,11 +38,14 @@ public final class Link {
     private volatile ScheduledFuture<?> keepaliveCheck;
 
     /**
+     * @param transport what frames are written to: the TCP socket, or the TLS socket over it
+     * @param tcp the TCP socket itself. Closing it, not a TLS layer (which would try to write a
+     *     close_notify and could block on a stalled peer), is what ends the link.
      * @param address the monitor's address string (PROTOCOL.md section 9), e.g. {@code 192.0.2.1:1025}
      */
-    public Link(Socket socket, String address) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
+    public Link(Socket transport, Socket tcp, String address) throws IOException {
+        this.tcp = tcp;
+        this.out = transport.getOutputStream();
         this.address = address;
         long now = System.nanoTime();
         lastReceived = now;
@@ -51,10 +54,6 @@ public final class Link {
 
     public String address() {
         return address;
-    }
-
-    public Socket socket() {
-        return socket;
     }
 
     /** Starts the writer for this link on behalf of its session, and the link's timers. */
@@ -110,7 +109,7 @@ public final class Link {
             keepaliveCheck.cancel(false);
         }
         try {
-            socket.close();
+            tcp.close();
         } catch (IOException e) {
             Log.debug("link", address + ": close: " + e.getMessage());
         }

@@ -69,6 +69,8 @@ public final class Session {
         this.registry = registry;
         this.key = Sessions.key(magic);
         this.name = name;
+        this.sndNxt = registry.initialSequence;
+        this.rcvNxt = registry.initialSequence;
     }
 
     /** The monitor name from MASTER_NEW, or null. */

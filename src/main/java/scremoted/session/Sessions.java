@@ -12,10 +12,17 @@ import scremoted.wire.Control;
  * from the shutdown path.
  */
 public final class Sessions {
+    /**
+     * Test-only: the sequence number both sides start at, instead of 0, so that tests can cross the
+     * 2^32 wrap-around without sending four billion messages. A simulated scamper must start there too.
+     */
+    public static final String INITIAL_SEQUENCE_PROPERTY = "sc_remoted.test.initialSequence";
+
     private final ConcurrentHashMap<String, Session> byMagic = new ConcurrentHashMap<>();
     final SessionPolicy policy;
     final Timers timers;
     final ClientPort clientPort;
+    final int initialSequence = Integer.parseUnsignedInt(System.getProperty(INITIAL_SEQUENCE_PROPERTY, "0"));
 
     public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort) {
         this.policy = policy;
