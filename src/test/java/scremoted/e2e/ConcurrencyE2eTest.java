@@ -161,6 +161,34 @@ class ConcurrencyE2eTest extends E2eBase {
         assertTrue(Files.exists(sock), "monitor socket vanished" + diag());
     }
 
+    /**
+     * A client that floods commands and never reads its replies (about 500 KB of ERR lines pile up) must
+     * not stall another client of the same monitor, nor the monitor.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.Kind.class)
+    void nonReadingClientDoesNotStallOthers(Backend.Kind kind) throws Exception {
+        Path dir = dir("u");
+        Backend server = backend(kind, dir, "127.0.0.1:1");
+        scamper(server.remote(), "slow.vp");
+        Path sock = E2e.awaitSocket(dir, "slow.vp", "127.0.0.1:", this::diag);
+        ControlClient hog = connect(sock);
+        hog.sendQuietly("bogus\n".repeat(19999) + "bogus");
+        Thread.sleep(300);
+        ControlClient other = connect(sock);
+        E2e.assertOnePingReply(json(pingAndDone(other, "127.0.0.1"), "other.warts"), "127.0.0.1", this::diag);
+        // The hog's replies were kept for it (the bound is far above 500 KB): it can still read them all.
+        try {
+            hog.awaitLine(java.util.regex.Pattern.compile("^MORE$"), Duration.ofSeconds(10));
+            hog.send("done");
+            hog.readToEof(Duration.ofSeconds(20));
+        } catch (TimeoutException e) {
+            fail(e + " after " + hog.lines().size() + " lines" + diag(), e);
+        }
+        assertEquals(20000, hog.lines().stream().filter(l -> l.equals("ERR command not accepted")).count(),
+                "the hog's ERR lines" + diag());
+    }
+
     /** A one-off check that our server counts no session once the only scamper has gone and -Z is 0. */
     @Test
     void sessionGoneWithoutZombieTime() throws Exception {
