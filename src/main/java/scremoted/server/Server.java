@@ -12,6 +12,7 @@ import scremoted.log.Log;
 import scremoted.session.SessionPolicy;
 import scremoted.session.Sessions;
 import scremoted.session.Timers;
+import scremoted.tls.ServerTls;
 import scremoted.unix.MonitorSocket;
 import scremoted.unix.Umask;
 
@@ -37,11 +38,22 @@ public final class Server implements AutoCloseable {
     }
 
     public static Server start(Options options, Timing timing) throws IOException {
-        return start(options, timing, Limits.DEFAULT);
+        return start(options, timing, Limits.DEFAULT, null);
     }
 
-    /** Binds every listener and starts accepting; returns once the listeners are bound. */
     public static Server start(Options options, Timing timing, Limits limits) throws IOException {
+        return start(options, timing, limits, null);
+    }
+
+    /**
+     * Binds every listener and starts accepting; returns once the listeners are bound.
+     *
+     * @param tls the loaded TLS material when -c/-p are given, else null
+     */
+    public static Server start(Options options, Timing timing, Limits limits, ServerTls tls) throws IOException {
+        if (options.tls() != (tls != null)) {
+            throw new IllegalArgumentException("TLS material must be given exactly when -c/-p are");
+        }
         Umask.restrict();
         if (options.has(Options.Flag.SELECT)) {
             Log.debug("main", "-O select chooses the C server's poller; it has no effect here");
@@ -61,7 +73,8 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         Server server = new Server(listeners, sessions, timers);
-        MonitorConnection connections = new MonitorConnection(sessions, timers, timing);
+        MonitorConnection connections = new MonitorConnection(sessions, timers, timing, tls,
+                !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
             Thread.ofVirtual().name("accept " + Listeners.describe(listener)).start(() -> acceptLoop(listener, connections));
         }
@@ -82,7 +95,7 @@ public final class Server implements AutoCloseable {
                 }
                 continue;
             }
-            Thread.ofVirtual().name("monitor").start(() -> connections.serve(channel));
+            Thread.ofVirtual().start(() -> connections.serve(channel));
         }
     }
 

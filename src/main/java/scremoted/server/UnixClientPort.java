@@ -27,7 +27,7 @@ final class UnixClientPort implements ClientPort {
     @Override
     public AutoCloseable open(Session session, String name) throws IOException {
         MonitorSocket socket = MonitorSocket.bind(dir, name, mode);
-        Thread.ofVirtual().name("unix-accept " + name).start(() -> acceptLoop(socket, session));
+        Thread.ofVirtual().start(() -> acceptLoop(socket, session));
         return socket;
     }
 

@@ -28,6 +28,8 @@ import scremoted.wire.WireTestSupport.ChunkedInputStream;
 import scremoted.wire.WireTestSupport.OneByteInputStream;
 
 class FrameReaderTest {
+    private static final int B = FrameReader.BUFFER;
+
 
     /** The three ways the tests deliver a byte stream. */
     private static final List<Function<byte[], InputStream>> DELIVERIES = List.of(
@@ -121,11 +123,11 @@ class FrameReaderTest {
 
     @Test
     void streamEndingInsideAPayloadIsEof() throws IOException {
-        for (int length : new int[] {1, 5, 2038, 2039, 2048, 4000, 65535}) {
+        for (int length : new int[] {1, 5, B - 10, B - 9, B, 4000, 65535}) {
             byte[] payload = pattern(length, length);
             byte[] whole = frame(3, 9, payload);
             int[] cuts = {Frame.HEADER_LENGTH, Frame.HEADER_LENGTH + 1, Frame.HEADER_LENGTH + length / 2,
-                    Frame.HEADER_LENGTH + 2038, Frame.HEADER_LENGTH + 2048, whole.length - 1};
+                    Frame.HEADER_LENGTH + B - 10, Frame.HEADER_LENGTH + B, whole.length - 1};
             for (int cut : cuts) {
                 if (cut >= whole.length || cut < Frame.HEADER_LENGTH) {
                     continue;
@@ -162,13 +164,13 @@ class FrameReaderTest {
     }
 
     /**
-     * Frames whose headers and payloads fall across the reader's 2048-byte buffer at every offset: a
+     * Frames whose headers and payloads fall across the reader's buffer at every offset: a
      * leading frame of length L shifts everything after it by L.
      */
     @Test
     void framesStraddlingBufferBoundaries() throws IOException {
-        int[] tail = {1, 9, 10, 11, 2037, 2038, 2039, 2048, 2049, 4096, 3, 65535, 2, 1};
-        for (int lead = 1; lead <= 2100; lead += (lead > 1990 && lead < 2060) ? 1 : 97) {
+        int[] tail = {1, 9, 10, 11, B - 11, B - 10, B - 9, B, B + 1, 4096, 3, 65535, 2, 1};
+        for (int lead = 1; lead <= B + 60; lead += (lead > B - 60 && lead < B + 20) ? 1 : 37) {
             List<byte[]> payloads = new ArrayList<>();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             payloads.add(pattern(lead, lead));
@@ -191,7 +193,7 @@ class FrameReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 9, 10, 11, 100, 2047, 2048, 2049, 5000})
+    @ValueSource(ints = {1, 2, 9, 10, 11, 100, FrameReader.BUFFER - 1, FrameReader.BUFFER, FrameReader.BUFFER + 1, 5000})
     void fixedChunkSizes(int chunk) throws IOException {
         Random rnd = new Random(chunk);
         List<byte[]> payloads = new ArrayList<>();
