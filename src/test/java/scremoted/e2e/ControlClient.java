@@ -89,6 +89,16 @@ final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** Reads lines and DATA blocks until the decoded warts holds {@code count} records of the type. */
+    void awaitRecords(int type, int count, Duration timeout) throws IOException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (E2e.wartsTypes(warts.toByteArray()).stream().filter(t -> t == type).count() < count) {
+            if (!step(deadline)) {
+                throw new IOException("EOF before " + count + " warts records of type " + type + " arrived");
+            }
+        }
+    }
+
     /** Reads until the server closes the connection. */
     void readToEof(Duration timeout) throws IOException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -117,14 +117,18 @@ final class E2e {
 
     /** Waits (up to 20 s) for exactly one entry {@code <dir>/<prefix>...}; fails with diagnostics. */
     static Path awaitSocketPrefix(Path dir, String prefix, Supplier<String> diagnostics) {
+        return awaitSocketPrefix(dir, prefix, diagnostics, Duration.ofSeconds(20));
+    }
+
+    static Path awaitSocketPrefix(Path dir, String prefix, Supplier<String> diagnostics, Duration timeout) {
         Path[] found = new Path[1];
-        boolean ok = poll(Duration.ofSeconds(20), () -> {
+        boolean ok = poll(timeout, () -> {
             Optional<Path> p = single(dir, prefix);
             p.ifPresent(x -> found[0] = x);
             return p.isPresent() && Files.exists(found[0]);
         });
         if (!ok) {
-            fail("no socket " + prefix + "* appeared in " + dir + " within 20 s; directory holds "
+            fail("no socket " + prefix + "* appeared in " + dir + " within " + timeout.toSeconds() + " s; directory holds "
                     + listNames(dir) + "\n" + diagnostics.get());
         }
         return found[0];
