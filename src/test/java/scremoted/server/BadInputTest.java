@@ -110,6 +110,8 @@ class BadInputTest {
         a.add(named("MASTER_OK first", frame(0, 0, new Control.MasterOk(0).encode())));
         a.add(named("MASTER_REJ first", frame(0, 0, new Control.MasterRej().encode())));
         a.add(named("MASTER_NEW with sequence 5", frame(5, 0, new Control.MasterNew(magic, "seq").encode())));
+        a.add(named("MASTER_RES with sequence 3", frame(3, 0, new Control.MasterRes(magic, 0, 0, 0).encode())));
+        a.add(named("MASTER_NEW on channel 1", frame(0, 1, new Control.MasterNew(magic, "chan").encode())));
         a.add(named("name with /", masterNew(magic, "a/b".getBytes(), true)));
         a.add(named("name with _", masterNew(magic, "a_b".getBytes(), true)));
         a.add(named("name with space", masterNew(magic, "a b".getBytes(), true)));
