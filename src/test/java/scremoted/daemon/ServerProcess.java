@@ -74,9 +74,12 @@ final class ServerProcess {
             socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(Messages.encode(0, new Control.MasterNew(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, name)));
+            socket.getOutputStream().write(Messages.encode(0, new Control.MasterNew(magic(), name)));
             in = new FrameReader(socket.getInputStream());
             Frame f = in.read();
+            if (f == null) {
+                throw new IOException("the server closed the connection instead of answering the hello");
+            }
             id = ((Control.MasterId) Messages.decode(f)).id();
         }
 
@@ -91,6 +94,12 @@ final class ServerProcess {
             } catch (IOException e) {
                 return true;
             }
+        }
+
+        private static byte[] magic() {
+            byte[] m = new byte[8];
+            new java.security.SecureRandom().nextBytes(m);
+            return m;
         }
 
         Path socketIn(Path dir, String name) {
