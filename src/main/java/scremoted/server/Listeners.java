@@ -89,15 +89,4 @@ final class Listeners {
         return a.getAddress() instanceof Inet4Address ? a.getAddress().getHostAddress() + ":" + a.getPort()
                 : "[" + MonitorAddress.ipv6(a.getAddress().getAddress()) + "]:" + a.getPort();
     }
-
-    /** After an accept error such as running out of descriptors: pause instead of spinning. */
-    static boolean backOff() {
-        try {
-            Thread.sleep(100);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -2,9 +2,7 @@ package scremoted.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import scremoted.cli.Options;
@@ -76,27 +74,11 @@ public final class Server implements AutoCloseable {
         MonitorConnection connections = new MonitorConnection(sessions, timers, timing, tls,
                 !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
-            Thread.ofVirtual().name("accept " + Listeners.describe(listener)).start(() -> acceptLoop(listener, connections));
+            String where = "accept " + Listeners.describe(listener);
+            Thread.ofVirtual().name(where).start(() -> AcceptLoop.run(where, listener::accept,
+                    channel -> Thread.ofVirtual().start(() -> connections.serve(channel))));
         }
         return server;
-    }
-
-    private static void acceptLoop(ServerSocketChannel listener, MonitorConnection connections) {
-        for (;;) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                Log.error("accept", e.getMessage());
-                if (!Listeners.backOff()) {
-                    return;
-                }
-                continue;
-            }
-            Thread.ofVirtual().start(() -> connections.serve(channel));
-        }
     }
 
     public List<InetSocketAddress> boundAddresses() {
