@@ -9,8 +9,12 @@ import scremoted.daemon.Daemon;
 import scremoted.daemon.PidFile;
 import scremoted.daemon.Signals;
 import scremoted.log.Log;
+import scremoted.server.Limits;
 import scremoted.server.Server;
 import scremoted.server.Timing;
+import scremoted.tls.Passphrase;
+import scremoted.tls.ServerTls;
+import scremoted.tls.TlsConfigException;
 
 /** Wires the command line to the server, the pidfile and the signals. */
 public final class Main {
@@ -55,16 +59,34 @@ public final class Main {
 
     private static int run(Options options) {
         boolean daemon = options.daemon() && Daemon.isDaemonProcess();
+        char[] passphrase = null;
+        try {
+            if (daemon) {
+                passphrase = Daemon.receivePassphrase();
+            } else if (options.tls()) {
+                passphrase = Passphrase.obtain(options.tlsPrivateKey());
+            }
+        } catch (TlsConfigException | IOException e) {
+            return startFailed(daemon, e.getMessage());
+        }
         if (options.daemon() && !daemon) {
-            return Daemon.launch(null);
+            return Daemon.launch(passphrase);
         }
         if (daemon) {
             Daemon.becomeSessionLeader();
         }
         Log.configure(options.has(Options.Flag.DEBUG) && !options.daemon(), true, !options.has(Options.Flag.NOTIMES));
+        ServerTls tls = null;
+        if (options.tls()) {
+            try {
+                tls = ServerTls.load(options.tlsCertificate(), options.tlsPrivateKey(), options.tlsCa(), passphrase);
+            } catch (TlsConfigException e) {
+                return startFailed(daemon, e.getMessage());
+            }
+        }
         Server server;
         try {
-            server = Server.start(options, Timing.fromSystemProperty());
+            server = Server.start(options, Timing.fromSystemProperty(), Limits.DEFAULT, tls);
         } catch (IOException e) {
             return startFailed(daemon, e.getMessage());
         }
@@ -79,7 +101,7 @@ public final class Main {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
-        Signals.onHangup(() -> Log.debug("main", "SIGHUP: nothing to reload"));
+        Signals.onHangup(reloader(tls));
         if (daemon) {
             Daemon.ready();
         }
@@ -94,6 +116,20 @@ public final class Main {
             pidFile.remove();
         }
         return 0;
+    }
+
+    private static Runnable reloader(ServerTls tls) {
+        if (tls == null) {
+            return () -> Log.debug("main", "SIGHUP: no TLS material to reload");
+        }
+        return () -> {
+            try {
+                tls.reload();
+                Log.debug("main", "SIGHUP: TLS certificate, key and CA reloaded");
+            } catch (TlsConfigException e) {
+                Log.error("main", "SIGHUP: reload failed, keeping the previous TLS material: " + e.getMessage());
+            }
+        };
     }
 
     private static int startFailed(boolean daemon, String reason) {

@@ -148,9 +148,6 @@ public final class Cli {
         if (raw.ca != null && raw.cert == null) {
             throw new UsageException("-C requires -c and -p");
         }
-        if (raw.cert != null) {
-            throw new UsageException("TLS (-c, -p, -C) is not available in this build");
-        }
 
         int zombie = raw.zombie == null ? Options.DEFAULT_ZOMBIE_SECONDS
                 : number(raw.zombie, 0, Options.MAX_ZOMBIE_SECONDS, "-Z zombie-time");

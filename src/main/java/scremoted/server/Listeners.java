@@ -87,17 +87,6 @@ final class Listeners {
     static String describe(ServerSocketChannel channel) throws IOException {
         InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
         return a.getAddress() instanceof Inet4Address ? a.getAddress().getHostAddress() + ":" + a.getPort()
-                : "[" + a.getAddress().getHostAddress() + "]:" + a.getPort();
-    }
-
-    /** After an accept error such as running out of descriptors: pause instead of spinning. */
-    static boolean backOff() {
-        try {
-            Thread.sleep(100);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+                : "[" + MonitorAddress.ipv6(a.getAddress().getAddress()) + "]:" + a.getPort();
     }
 }

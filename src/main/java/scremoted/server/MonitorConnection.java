@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import scremoted.log.Log;
@@ -12,6 +17,8 @@ import scremoted.session.Link;
 import scremoted.session.Session;
 import scremoted.session.Sessions;
 import scremoted.session.Timers;
+import scremoted.tls.MonitorNames;
+import scremoted.tls.ServerTls;
 import scremoted.wire.Control;
 import scremoted.wire.Frame;
 import scremoted.wire.FrameReader;
@@ -26,11 +33,19 @@ final class MonitorConnection {
     private final Sessions sessions;
     private final Timers timers;
     private final Timing timing;
+    private final ServerTls tls;
+    private final boolean checkNames;
 
-    MonitorConnection(Sessions sessions, Timers timers, Timing timing) {
+    /**
+     * @param tls the TLS context, or null for plaintext
+     * @param checkNames with client certificates: a monitor's name must be one its certificate names
+     */
+    MonitorConnection(Sessions sessions, Timers timers, Timing timing, ServerTls tls, boolean checkNames) {
         this.sessions = sessions;
         this.timers = timers;
         this.timing = timing;
+        this.tls = tls;
+        this.checkNames = checkNames && tls != null && tls.requiresClientCertificate();
     }
 
     void serve(SocketChannel channel) {
@@ -51,13 +66,22 @@ final class MonitorConnection {
                 close(socket);
             }
         });
+        long helloEnd = System.nanoTime() + timing.helloNanos();
         Control hello;
         FrameReader in;
         Link link;
+        Optional<X509Certificate> certificate = Optional.empty();
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) Math.max(1, timing.helloNanos() / 1_000_000));
-            in = new FrameReader(socket.getInputStream());
+            Socket transport = socket;
+            if (tls != null) {
+                SSLSocket secure = tls.wrap(socket);
+                tls.handshake(secure, Duration.ofNanos(Math.max(1_000_000, helloEnd - System.nanoTime())));
+                certificate = MonitorNames.peerCertificate(secure);
+                transport = secure;
+            }
+            transport.setSoTimeout((int) Math.max(1, (helloEnd - System.nanoTime()) / 1_000_000));
+            in = new FrameReader(transport.getInputStream());
             Frame first = in.read();
             if (first == null) {
                 throw new java.io.EOFException("closed before the hello");
@@ -69,8 +93,8 @@ final class MonitorConnection {
             if (!(hello instanceof Control.MasterNew) && !(hello instanceof Control.MasterRes)) {
                 throw new ProtocolException("first message is " + hello + ", not MASTER_NEW or MASTER_RES");
             }
-            socket.setSoTimeout(0);
-            link = new Link(socket, address);
+            transport.setSoTimeout(0);
+            link = new Link(transport, socket, address);
         } catch (IOException e) {
             if (decided.compareAndSet(false, true)) {
                 Log.debug("hello", address + ": " + e.getMessage() + "; closing");
@@ -84,11 +108,20 @@ final class MonitorConnection {
         }
         deadline.cancel(false);
         Log.debug("hello", address + ": " + hello);
+        Optional<X509Certificate> presented = certificate;
+        Predicate<String> nameAllowed = name -> !checkNames
+                || name != null && presented.isPresent() && MonitorNames.certificateMatches(presented.get(), name);
         Session session;
         try {
             session = switch (hello) {
-                case Control.MasterNew m -> sessions.admit(m, link);
-                case Control.MasterRes r -> sessions.resume(r, link);
+                case Control.MasterNew m -> {
+                    if (!nameAllowed.test(m.name())) {
+                        throw new HelloRefused(m.name() == null ? "no monitor name, and client certificates are checked"
+                                : "monitor name " + m.name() + " is not one the client certificate names");
+                    }
+                    yield sessions.admit(m, link);
+                }
+                case Control.MasterRes r -> sessions.resume(r, link, nameAllowed);
                 default -> throw new IllegalStateException();
             };
         } catch (HelloRefused e) {

@@ -2,9 +2,7 @@ package scremoted.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import scremoted.cli.Options;
@@ -12,6 +10,7 @@ import scremoted.log.Log;
 import scremoted.session.SessionPolicy;
 import scremoted.session.Sessions;
 import scremoted.session.Timers;
+import scremoted.tls.ServerTls;
 import scremoted.unix.MonitorSocket;
 import scremoted.unix.Umask;
 
@@ -37,11 +36,22 @@ public final class Server implements AutoCloseable {
     }
 
     public static Server start(Options options, Timing timing) throws IOException {
-        return start(options, timing, Limits.DEFAULT);
+        return start(options, timing, Limits.DEFAULT, null);
     }
 
-    /** Binds every listener and starts accepting; returns once the listeners are bound. */
     public static Server start(Options options, Timing timing, Limits limits) throws IOException {
+        return start(options, timing, limits, null);
+    }
+
+    /**
+     * Binds every listener and starts accepting; returns once the listeners are bound.
+     *
+     * @param tls the loaded TLS material when -c/-p are given, else null
+     */
+    public static Server start(Options options, Timing timing, Limits limits, ServerTls tls) throws IOException {
+        if (options.tls() != (tls != null)) {
+            throw new IllegalArgumentException("TLS material must be given exactly when -c/-p are");
+        }
         Umask.restrict();
         if (options.has(Options.Flag.SELECT)) {
             Log.debug("main", "-O select chooses the C server's poller; it has no effect here");
@@ -61,29 +71,14 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         Server server = new Server(listeners, sessions, timers);
-        MonitorConnection connections = new MonitorConnection(sessions, timers, timing);
+        MonitorConnection connections = new MonitorConnection(sessions, timers, timing, tls,
+                !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
-            Thread.ofVirtual().name("accept " + Listeners.describe(listener)).start(() -> acceptLoop(listener, connections));
+            String where = "accept " + Listeners.describe(listener);
+            Thread.ofVirtual().name(where).start(() -> AcceptLoop.run(where, listener::accept,
+                    channel -> Thread.ofVirtual().start(() -> connections.serve(channel))));
         }
         return server;
-    }
-
-    private static void acceptLoop(ServerSocketChannel listener, MonitorConnection connections) {
-        for (;;) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                Log.error("accept", e.getMessage());
-                if (!Listeners.backOff()) {
-                    return;
-                }
-                continue;
-            }
-            Thread.ofVirtual().name("monitor").start(() -> connections.serve(channel));
-        }
     }
 
     public List<InetSocketAddress> boundAddresses() {

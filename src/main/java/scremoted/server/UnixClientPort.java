@@ -1,12 +1,9 @@
 package scremoted.server;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
-import scremoted.log.Log;
 import scremoted.relay.ClientConnection;
 import scremoted.session.ClientPort;
 import scremoted.session.Session;
@@ -27,25 +24,8 @@ final class UnixClientPort implements ClientPort {
     @Override
     public AutoCloseable open(Session session, String name) throws IOException {
         MonitorSocket socket = MonitorSocket.bind(dir, name, mode);
-        Thread.ofVirtual().name("unix-accept " + name).start(() -> acceptLoop(socket, session));
+        Thread.ofVirtual().start(() -> AcceptLoop.run("unix " + name, socket::accept,
+                client -> ClientConnection.start(client, session, clientQueueBytes)));
         return socket;
-    }
-
-    private void acceptLoop(MonitorSocket socket, Session session) {
-        for (;;) {
-            SocketChannel client;
-            try {
-                client = socket.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                Log.error("unix", socket.path() + ": accept: " + e.getMessage());
-                if (!Listeners.backOff()) {
-                    return;
-                }
-                continue;
-            }
-            ClientConnection.start(client, session, clientQueueBytes);
-        }
     }
 }

@@ -5,17 +5,17 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import scremoted.log.Log;
 
 /**
  * One TCP (or TLS) connection to a scamper, while a session uses it.
  *
- * <p>Threads: the connection's own virtual thread reads (see {@link Session#serve}); the writer
- * virtual thread started here is the only one that writes to the socket. Others hand it encoded
- * frames through {@link #enqueue}, which never blocks: the session stamps a sequence number and
- * enqueues under its lock, so frames reach the wire in sequence order.
+ * <p>Threads: the connection's own virtual thread reads (see {@link Session#serve}); a writer
+ * virtual thread, started when frames are queued and ending when they are written (an idle
+ * monitor costs no writer stack), is the only one that writes to the socket. Others hand it
+ * encoded frames through {@link #enqueue}, which never blocks: the session stamps a sequence
+ * number and enqueues under its lock, so frames reach the wire in sequence order.
  */
 public final class Link {
     /** A scamper that stops reading makes our frames pile up; past this the link is dead. */
@@ -23,13 +23,14 @@ public final class Link {
     /** Small frames queued together are copied into one write of at most this size. */
     private static final int COALESCE_BYTES = 64 << 10;
 
-    private final Socket socket;
+    private final Socket tcp;
     private final OutputStream out;
     private final String address;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private long pendingBytes;
+    /** A writer thread is running; at most one is, and only while there is something to write. */
+    private boolean writing;
     private boolean closed;
     private Session owner;
     volatile long lastReceived;
@@ -38,11 +39,14 @@ public final class Link {
     private volatile ScheduledFuture<?> keepaliveCheck;
 
     /**
+     * @param transport what frames are written to: the TCP socket, or the TLS socket over it
+     * @param tcp the TCP socket itself. Closing it, not a TLS layer (which would try to write a
+     *     close_notify and could block on a stalled peer), is what ends the link.
      * @param address the monitor's address string (PROTOCOL.md section 9), e.g. {@code 192.0.2.1:1025}
      */
-    public Link(Socket socket, String address) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
+    public Link(Socket transport, Socket tcp, String address) throws IOException {
+        this.tcp = tcp;
+        this.out = transport.getOutputStream();
         this.address = address;
         long now = System.nanoTime();
         lastReceived = now;
@@ -53,14 +57,9 @@ public final class Link {
         return address;
     }
 
-    public Socket socket() {
-        return socket;
-    }
-
     /** Starts the writer for this link on behalf of its session, and the link's timers. */
     void start(Session session, Timers timers, SessionPolicy policy) {
         owner = session;
-        Thread.ofVirtual().name("monitor-writer " + address).start(this::writeLoop);
         armReceiveCheck(timers, policy, policy.receiveNanos());
         armKeepaliveCheck(timers, policy, policy.keepaliveNanos());
     }
@@ -77,8 +76,9 @@ public final class Link {
             }
             pending.addLast(frame);
             pendingBytes += frame.length;
-            if (pending.size() == 1) {
-                ready.signal();
+            if (!writing) {
+                writing = true;
+                Thread.ofVirtual().start(this::drain);
             }
             return true;
         } finally {
@@ -99,7 +99,6 @@ public final class Link {
             }
             closed = true;
             pending.clear();
-            ready.signal();
         } finally {
             lock.unlock();
         }
@@ -110,7 +109,7 @@ public final class Link {
             keepaliveCheck.cancel(false);
         }
         try {
-            socket.close();
+            tcp.close();
         } catch (IOException e) {
             Log.debug("link", address + ": close: " + e.getMessage());
         }
@@ -125,16 +124,15 @@ public final class Link {
         }
     }
 
-    private void writeLoop() {
+    /** The writer: runs while frames are pending, and exits when they are written. */
+    private void drain() {
         ArrayDeque<byte[]> batch = new ArrayDeque<>();
         try {
             for (;;) {
                 lock.lock();
                 try {
-                    while (pending.isEmpty() && !closed) {
-                        ready.await();
-                    }
-                    if (closed) {
+                    if (closed || pending.isEmpty()) {
+                        writing = false;
                         return;
                     }
                     batch.addAll(pending);
@@ -148,8 +146,6 @@ public final class Link {
             }
         } catch (IOException e) {
             owner.linkDown(this, "write: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import scremoted.log.Log;
 import scremoted.wire.Control;
 import scremoted.wire.Frame;
@@ -100,11 +101,14 @@ public final class Session {
         }
     }
 
-    void resume(Control.MasterRes res, Link newLink) throws HelloRefused {
+    void resume(Control.MasterRes res, Link newLink, Predicate<String> nameAllowed) throws HelloRefused {
         lock.lock();
         try {
             if (state == State.DEAD || state == State.NEW) {
                 throw new HelloRefused("no session with that magic");
+            }
+            if (!nameAllowed.test(name)) {
+                throw new HelloRefused("the client certificate is not valid for monitor " + name);
             }
             boolean rcvKnown = res.rcvNxt() == sndNxt;
             for (Iterator<byte[]> it = unacked.iterator(); !rcvKnown && it.hasNext(); ) {

@@ -3,6 +3,7 @@ package scremoted.session;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import scremoted.wire.Control;
 
 /**
@@ -51,8 +52,12 @@ public final class Sessions {
         return session;
     }
 
-    /** MASTER_RES: the session with that magic, now on this link, or refused. */
-    public Session resume(Control.MasterRes hello, Link link) throws HelloRefused {
+    /**
+     * MASTER_RES: the session with that magic, now on this link, or refused.
+     *
+     * @param nameAllowed whether this connection may speak for a monitor of that name (its client certificate)
+     */
+    public Session resume(Control.MasterRes hello, Link link, Predicate<String> nameAllowed) throws HelloRefused {
         if (policy.zombieNanos() == 0) {
             throw new HelloRefused("resumption is disabled (-Z 0)");
         }
@@ -60,7 +65,7 @@ public final class Sessions {
         if (session == null) {
             throw new HelloRefused("no session with that magic");
         }
-        session.resume(hello, link);
+        session.resume(hello, link, nameAllowed);
         return session;
     }
 

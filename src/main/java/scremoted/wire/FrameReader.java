@@ -9,7 +9,8 @@ import java.io.InputStream;
  * are read straight into their own array, so no frame-sized buffer is kept per connection.
  */
 public final class FrameReader {
-    private static final int BUFFER = 2048;
+    /** Holds a header and a run of small frames; an idle connection keeps only this much. */
+    static final int BUFFER = 512;
 
     private final InputStream in;
     private final byte[] buf = new byte[BUFFER];

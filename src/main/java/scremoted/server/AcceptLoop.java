@@ -1,0 +1,39 @@
+package scremoted.server;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+import scremoted.log.Log;
+
+/**
+ * Accepts until the listening channel is closed. An accept error such as running out of
+ * descriptors is logged and followed by a pause, so that it cannot become a busy loop.
+ */
+final class AcceptLoop {
+    interface Acceptor {
+        SocketChannel accept() throws IOException;
+    }
+
+    private AcceptLoop() {}
+
+    static void run(String where, Acceptor listener, Consumer<SocketChannel> handler) {
+        for (;;) {
+            SocketChannel accepted;
+            try {
+                accepted = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                Log.error(where, "accept: " + e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            handler.accept(accepted);
+        }
+    }
+}
