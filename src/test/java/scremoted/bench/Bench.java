@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * SC_REMOTED_JAVA_OPTS (e.g. a JFR recording), as for packaging/sc_remoted.
  */
 public final class Bench {
-    static final List<String> ALL_SCENARIOS = List.of("rtt", "bulk", "idle", "scale");
+    static final List<String> ALL_SCENARIOS = List.of("rtt", "bulk", "idle", "scale", "tls");
 
     private Bench() {}
 
@@ -101,7 +101,6 @@ public final class Bench {
         } else {
             results.c.note("C server not measured (not installed, or not asked for)");
         }
-        results.ours.note("TLS: not measured: the server has no TLS support (-c/-p) on this branch yet");
         List<Path> charts = results.write(plan.out());
         Files.writeString(plan.out().resolve("table.md"), results.table());
         log.accept("wrote " + plan.out().resolve("results.csv") + ", results.json, table.md, " + charts);
@@ -139,6 +138,18 @@ public final class Bench {
                         : List.of();
                 try (ServerUnderTest s = ServerUnderTest.start(kind, plan.out(), "scale", props)) {
                     sc.scale(s, r, kind.jvm());
+                }
+            });
+        }
+        if (plan.scenarios().contains("tls")) {
+            if (!kind.jvm()) {
+                r.note("tls: not measured: this C sc_remoted has no TLS (-c/-p)");
+                return;
+            }
+            attempt(r, log, "tls", () -> {
+                BenchPki pki = BenchPki.create(plan.out().resolve("pki"));
+                try (ServerUnderTest s = ServerUnderTest.start(kind, plan.out(), "tls", List.of(), pki)) {
+                    sc.tls(s, r);
                 }
             });
         }

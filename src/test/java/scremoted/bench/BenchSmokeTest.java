@@ -34,6 +34,9 @@ class BenchSmokeTest {
             }
             assertEquals(Scenarios.Config.smoke().scaleMonitors(), s.get("scale.connected"), s.label + " notes: " + s.notes);
         }
+        for (String key : List.of("tls.handshakes", "tls.perMonitor", "tlsbulk1.mbps", "tls.bulkFraction")) {
+            assertFalse(Double.isNaN(results.ours.get(key)), "ours has no " + key + "; notes: " + results.ours.notes);
+        }
         String table = results.table();
         for (Results.Row row : results.rows) {
             assertTrue(table.contains(row.figure()), "table lacks " + row.figure());

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Many simulated monitors in one JVM, each on virtual threads, and one platform thread that
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Fleet implements AutoCloseable {
     private final InetSocketAddress server;
+    private final SSLSocketFactory tls;
     private final String prefix;
     private final ConcurrentLinkedQueue<SimMonitor> monitors = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -24,11 +26,22 @@ final class Fleet implements AutoCloseable {
     private final Thread keepalives;
     private volatile boolean closed;
 
+    Fleet(InetSocketAddress server, String prefix, long keepaliveMillis) {
+        this(server, null, prefix, keepaliveMillis);
+    }
+
+    /** Monitors of a server, with TLS when it has {@link ServerUnderTest#clientTls}. */
+    Fleet(ServerUnderTest server, String prefix, long keepaliveMillis) {
+        this(server.address(), server.clientTls, prefix, keepaliveMillis);
+    }
+
     /**
+     * @param tls null for plaintext
      * @param keepaliveMillis a monitor sends KEEPALIVE after this long without sending anything
      */
-    Fleet(InetSocketAddress server, String prefix, long keepaliveMillis) {
+    Fleet(InetSocketAddress server, SSLSocketFactory tls, String prefix, long keepaliveMillis) {
         this.server = server;
+        this.tls = tls;
         this.prefix = prefix;
         long idleNanos = keepaliveMillis * 1_000_000L;
         keepalives = Thread.ofPlatform().daemon().name("fleet-keepalives").start(() -> {
@@ -66,7 +79,7 @@ final class Fleet implements AutoCloseable {
                 ex.submit(() -> {
                     try {
                         int left = (int) Math.max(1, (end - System.nanoTime()) / 1_000_000L);
-                        monitors.add(SimMonitor.connect(server, name, left));
+                        monitors.add(SimMonitor.connect(server, name, left, tls));
                         ok.incrementAndGet();
                     } catch (IOException | RuntimeException e) {
                         failures.add(name + ": " + e);

@@ -89,8 +89,14 @@ final class Results {
                 + " s)", "", Goal.AT_MOST, 0, "0"));
         r.add(new Row("scale.gotKeepalive", "Scale: monitors that received a server KEEPALIVE in the hold", "",
                 Goal.INFO, 0, "info (ours: all)"));
-        r.add(new Row("tls.handshakes", "TLS handshakes per second", "1/s", Goal.INFO, 0, "info (ours only)"));
-        r.add(new Row("tls.bulkFraction", "TLS bulk relay as a fraction of plaintext", "", Goal.INFO, 0, "info"));
+        r.add(new Row("tls.handshakes", "TLS: monitors connected per second (full handshake + hello, "
+                + config.tlsMonitors() + ")", "1/s", Goal.INFO, 0, "info (C has no TLS)"));
+        r.add(new Row("tls.perMonitor", "TLS: idle RSS per monitor at " + config.tlsMonitors(), "KiB", Goal.INFO, 0,
+                "info"));
+        r.add(new Row("tlsbulk1.mbps", "TLS: bulk relay, 1 monitor x " + size(config.bulkBytes()), "MB/s", Goal.INFO, 0,
+                "info"));
+        r.add(new Row("tls.bulkFraction", "TLS: bulk relay as a fraction of plaintext (ours)", "", Goal.INFO, 0,
+                "info"));
         return r;
     }
 

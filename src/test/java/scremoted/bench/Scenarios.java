@@ -18,15 +18,15 @@ final class Scenarios {
     /** Sizes and bounds of one run: {@link #full()} for packaging/bench, {@link #smoke()} for the test. */
     record Config(int roundTrips, int warmupRoundTrips, long roundTripSeconds, long bulkBytes, int multiMonitors,
             long multiBytes, int[] idleSteps, int scaleMonitors, int connectParallel, long scaleHoldMillisOurs,
-            long scaleHoldMillisC, long oursMillisPerSecond, long bulkSeconds, int bulkRepeats) {
+            long scaleHoldMillisC, long oursMillisPerSecond, long bulkSeconds, int bulkRepeats, int tlsMonitors) {
         static Config full() {
             return new Config(10_000, 20_000, 30, 1L << 30, 100, 20L << 20,
-                    new int[] {0, 500, 1000, 2000, 3000, 4000, 5000}, 5000, 200, 6_000, 5_000, 100, 120, 3);
+                    new int[] {0, 500, 1000, 2000, 3000, 4000, 5000}, 5000, 200, 6_000, 5_000, 100, 120, 3, 1000);
         }
 
         static Config smoke() {
             return new Config(300, 100, 5, 16L << 20, 5, 2L << 20, new int[] {0, 20, 50}, 50, 20, 1_500, 1_000, 100,
-                    30, 1);
+                    30, 1, 20);
         }
     }
 
@@ -40,7 +40,7 @@ final class Scenarios {
 
     /** 1: a 64-byte line from a unix client, echoed by the monitor, read back; percentiles in ms. */
     void roundTrip(ServerUnderTest server, Results.ServerResults r) throws Exception {
-        try (Fleet fleet = new Fleet(server.address(), "rtt", 10_000)) {
+        try (Fleet fleet = new Fleet(server, "rtt", 10_000)) {
             if (fleet.connect(1, 1, 10_000) != 1) {
                 throw new IOException("monitor did not connect: " + fleet.failures());
             }
@@ -124,7 +124,7 @@ final class Scenarios {
 
     private void bulkOnce(ServerUnderTest server, Results.ServerResults r, String key, int monitors, long bytes, int run)
             throws Exception {
-        try (Fleet fleet = new Fleet(server.address(), key.replace('.', '-'), 10_000)) {
+        try (Fleet fleet = new Fleet(server, key.replace('.', '-'), 10_000)) {
             int ok = fleet.connect(monitors, Math.min(monitors, 50), 30_000);
             if (ok != monitors) {
                 throw new IOException(ok + " of " + monitors + " monitors connected: " + fleet.failures());
@@ -169,7 +169,7 @@ final class Scenarios {
                 r.put(key + ".mbps", all ? total / 1e6 / seconds : Double.NaN);
                 double cpu = ServerUnderTest.ticksToSeconds(cpu1 - cpu0);
                 r.put(key + ".cpu", cpu);
-                r.put(key + ".cpuPerGB", total > 0 ? cpu / (total / 1e9) : Double.NaN);
+                r.put(key + ".cpuPerGB", all ? cpu / (total / 1e9) : Double.NaN);
                 log.accept(String.format("%s %s run %d: %d/%d flows complete, %.1f MB in %.2f s = %.1f MB/s, server CPU %.2f s",
                         r.label, key, run, complete, monitors, total / 1e6, seconds, total / 1e6 / seconds, cpu));
                 if (!all) {
@@ -183,9 +183,35 @@ final class Scenarios {
         }
     }
 
+    /**
+     * 5: TLS (ours only): full handshakes per second (TLS connect, handshake, hello: what a
+     * reconnecting fleet costs), the idle footprint per TLS monitor, and bulk relay over TLS.
+     */
+    void tls(ServerUnderTest server, Results.ServerResults r) throws Exception {
+        try (Fleet fleet = new Fleet(server, "tls", 10_000)) {
+            server.settle(3000);
+            long rss0 = server.rssKiB();
+            long t0 = System.nanoTime();
+            int ok = fleet.connect(config.tlsMonitors(), 50, 120_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            r.put("tls.connected", ok);
+            r.put("tls.handshakes", ok / seconds);
+            if (ok != config.tlsMonitors()) {
+                r.note("tls: " + ok + " of " + config.tlsMonitors() + " connected: " + first(fleet.failures()));
+            }
+            server.settle(2000);
+            long rss1 = server.rssKiB();
+            r.put("tls.perMonitor", ok > 0 ? (double) (rss1 - rss0) / ok : Double.NaN);
+            log.accept(String.format("%s tls: %d monitors in %.2f s = %.0f handshakes/s; RSS %d -> %d KiB", r.label, ok,
+                    seconds, ok / seconds, rss0, rss1));
+        }
+        bulk(server, r, "tlsbulk1", 1, config.bulkBytes());
+        r.put("tls.bulkFraction", r.get("tlsbulk1.mbps") / r.get("bulk1.mbps"));
+    }
+
     /** 3: resident memory with 0, ..., N idle monitors connected; after a settle (ours: a full GC). */
     void idle(ServerUnderTest server, Results.ServerResults r) throws Exception {
-        try (Fleet fleet = new Fleet(server.address(), "idle", 10_000)) {
+        try (Fleet fleet = new Fleet(server, "idle", 10_000)) {
             for (int step : config.idleSteps()) {
                 int more = step - fleet.size();
                 if (more > 0) {
@@ -219,7 +245,7 @@ final class Scenarios {
      */
     void scale(ServerUnderTest server, Results.ServerResults r, boolean shortenedTimers) throws Exception {
         long keepaliveMillis = shortenedTimers ? Math.max(200, 10 * config.oursMillisPerSecond()) : 10_000;
-        try (Fleet fleet = new Fleet(server.address(), "s", keepaliveMillis)) {
+        try (Fleet fleet = new Fleet(server, "s", keepaliveMillis)) {
             long t0 = System.nanoTime();
             int ok = fleet.connect(config.scaleMonitors(), config.connectParallel(), 180_000);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One server process under test, ours (the JVM) or the C one, started with the same options and
@@ -72,8 +73,11 @@ final class ServerUnderTest implements AutoCloseable {
     final Path dir;
     final Process process;
     final Path log;
+    /** How monitors reach this server over TLS; null: plaintext. */
+    final SSLSocketFactory clientTls;
 
-    private ServerUnderTest(Kind kind, int port, Path dir, Process process, Path log) {
+    private ServerUnderTest(Kind kind, int port, Path dir, Process process, Path log, SSLSocketFactory clientTls) {
+        this.clientTls = clientTls;
         this.kind = kind;
         this.port = port;
         this.dir = dir;
@@ -88,6 +92,12 @@ final class ServerUnderTest implements AutoCloseable {
      * @param jvmProps extra -D options for ours (ignored for C)
      */
     static ServerUnderTest start(Kind kind, Path workDir, String tag, List<String> jvmProps) throws IOException, InterruptedException {
+        return start(kind, workDir, tag, jvmProps, null);
+    }
+
+    /** As {@link #start(Kind, Path, String, List)}, with TLS (-c, -p) when {@code pki} is not null. */
+    static ServerUnderTest start(Kind kind, Path workDir, String tag, List<String> jvmProps, BenchPki pki)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "scb");
         List<String> cmd = new ArrayList<>();
@@ -99,10 +109,13 @@ final class ServerUnderTest implements AutoCloseable {
             cmd.addAll(kind.prefix());
         }
         cmd.addAll(List.of("-P", "127.0.0.1:" + port, "-U", dir.toString(), "-Z", "0"));
+        if (pki != null) {
+            cmd.addAll(pki.serverArgs());
+        }
         Files.createDirectories(workDir);
         Path log = workDir.resolve("server-" + kind.label() + "-" + tag + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServerUnderTest s = new ServerUnderTest(kind, port, dir, p, log);
+        ServerUnderTest s = new ServerUnderTest(kind, port, dir, p, log, pki == null ? null : pki.clientFactory());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             if (!p.isAlive()) {

@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import scremoted.wire.Control;
 import scremoted.wire.Frame;
 import scremoted.wire.FrameReader;
@@ -31,6 +34,8 @@ final class SimMonitor implements AutoCloseable {
     static final String FLOOD = "FLOOD ";
 
     private final String name;
+    /** The TCP socket; {@link #socket} is it, or the TLS socket layered over it. */
+    private final Socket raw;
     private final Socket socket;
     private final OutputStream out;
     private final FrameReader in;
@@ -50,21 +55,35 @@ final class SimMonitor implements AutoCloseable {
     private volatile String lost;
     private volatile boolean closing;
 
-    private SimMonitor(String name, Socket socket, FrameReader in, String id) throws IOException {
+    private SimMonitor(String name, Socket raw, Socket socket, FrameReader in, String id) throws IOException {
         this.name = name;
+        this.raw = raw;
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.in = in;
         this.id = id;
     }
 
-    /** Connects, completes the hello and starts the reader. */
-    static SimMonitor connect(InetSocketAddress server, String name, int timeoutMillis) throws IOException {
-        Socket socket = new Socket();
+    /**
+     * Connects (with TLS when {@code tls} is not null: a full handshake, as scamper does on every
+     * connection), completes the hello and starts the reader.
+     */
+    static SimMonitor connect(InetSocketAddress server, String name, int timeoutMillis, SSLSocketFactory tls)
+            throws IOException {
+        Socket raw = new Socket();
+        Socket socket = raw;
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(server, timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
+            raw.setTcpNoDelay(true);
+            raw.connect(server, timeoutMillis);
+            raw.setSoTimeout(timeoutMillis);
+            if (tls != null) {
+                SSLSocket secure = (SSLSocket) tls.createSocket(raw, server.getHostString(), server.getPort(), true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.startHandshake();
+                socket = secure;
+            }
             byte[] magic = new byte[8];
             ThreadLocalRandom.current().nextBytes(magic);
             socket.getOutputStream().write(Messages.encode(0, new Control.MasterNew(magic, name)));
@@ -76,12 +95,12 @@ final class SimMonitor implements AutoCloseable {
             if (!(Messages.decode(first) instanceof Control.MasterId(String id))) {
                 throw new IOException("expected MASTER_ID, got " + Messages.decode(first));
             }
-            socket.setSoTimeout(0);
-            SimMonitor m = new SimMonitor(name, socket, in, id);
+            raw.setSoTimeout(0);
+            SimMonitor m = new SimMonitor(name, raw, socket, in, id);
             Thread.ofVirtual().name("sim-monitor " + name).start(m::readLoop);
             return m;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            raw.close();
             throw e;
         }
     }
@@ -295,9 +314,9 @@ final class SimMonitor implements AutoCloseable {
     private void closeQuietly(boolean reset) {
         try {
             if (reset) {
-                socket.setSoLinger(true, 0);
+                raw.setSoLinger(true, 0);
             }
-            socket.close();
+            raw.close();
         } catch (IOException e) {
             // closing anyway
         }
