@@ -81,7 +81,7 @@ final class Fleet implements AutoCloseable {
                         int left = (int) Math.max(1, (end - System.nanoTime()) / 1_000_000L);
                         monitors.add(SimMonitor.connect(server, name, left, tls));
                         ok.incrementAndGet();
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException | Error e) {
                         failures.add(name + ": " + e);
                     } finally {
                         inFlight.release();

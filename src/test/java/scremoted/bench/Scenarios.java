@@ -188,6 +188,7 @@ final class Scenarios {
      * reconnecting fleet costs), the idle footprint per TLS monitor, and bulk relay over TLS.
      */
     void tls(ServerUnderTest server, Results.ServerResults r) throws Exception {
+        warmUp(server, "tw", Math.max(10, config.tlsMonitors() / 10));
         try (Fleet fleet = new Fleet(server, "tls", 10_000)) {
             server.settle(3000);
             long rss0 = server.rssKiB();
@@ -240,11 +241,13 @@ final class Scenarios {
     }
 
     /**
-     * 4: N monitors connect (at most connectParallel hellos in flight) on a fresh server; the rate;
+     * 4: N monitors connect (at most connectParallel hellos in flight) on a fresh server, after an
+     * unmeasured warm-up of N/10; the rate;
      * then all stay connected through the hold (ours: a shortened "minute" with keepalives both ways).
      */
     void scale(ServerUnderTest server, Results.ServerResults r, boolean shortenedTimers) throws Exception {
         long keepaliveMillis = shortenedTimers ? Math.max(200, 10 * config.oursMillisPerSecond()) : 10_000;
+        warmUp(server, "sw", config.scaleMonitors() / 10);
         try (Fleet fleet = new Fleet(server, "s", keepaliveMillis)) {
             long t0 = System.nanoTime();
             int ok = fleet.connect(config.scaleMonitors(), config.connectParallel(), 180_000);
@@ -271,6 +274,18 @@ final class Scenarios {
             log.accept(String.format("%s scale: after %.1f s hold: %d lost, %d received a server KEEPALIVE", r.label,
                     hold / 1000.0, lost.size(), gotKeepalive));
         }
+    }
+
+    /**
+     * Connects and drops n monitors, unmeasured: both the server and this generator run the hello
+     * path compiled, not interpreted, when the measured burst starts (the generator JVM is colder
+     * for the first server measured than for the second otherwise).
+     */
+    private void warmUp(ServerUnderTest server, String prefix, int n) throws InterruptedException {
+        try (Fleet warm = new Fleet(server, prefix, 10_000)) {
+            warm.connect(n, config.connectParallel(), 60_000);
+        }
+        Thread.sleep(1000);
     }
 
     private static String first(List<String> l) {
