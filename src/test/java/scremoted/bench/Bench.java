@@ -122,6 +122,7 @@ public final class Bench {
                         attempt(r, log, "bulkN", () -> sc.bulk(s, r, "bulkN", cfg.multiMonitors(), cfg.multiBytes()));
                     }
                     r.put("relay.alive", s.alive() ? 1 : 0);
+                    r.put("relay.peakRss", s.peakRssKiB());
                 }
             });
         }

@@ -18,15 +18,15 @@ final class Scenarios {
     /** Sizes and bounds of one run: {@link #full()} for packaging/bench, {@link #smoke()} for the test. */
     record Config(int roundTrips, int warmupRoundTrips, long roundTripSeconds, long bulkBytes, int multiMonitors,
             long multiBytes, int[] idleSteps, int scaleMonitors, int connectParallel, long scaleHoldMillisOurs,
-            long scaleHoldMillisC, long oursMillisPerSecond, long bulkSeconds, int bulkRepeats, int tlsMonitors) {
+            long scaleHoldMillisC, long oursMillisPerSecond, long bulkSeconds, int bulkRepeats, int tlsMonitors, long settleMillis) {
         static Config full() {
             return new Config(10_000, 20_000, 30, 1L << 30, 100, 20L << 20,
-                    new int[] {0, 500, 1000, 2000, 3000, 4000, 5000}, 5000, 200, 6_000, 5_000, 100, 120, 3, 1000);
+                    new int[] {0, 500, 1000, 2000, 3000, 4000, 5000}, 5000, 200, 6_000, 5_000, 100, 120, 3, 1000, 2000);
         }
 
         static Config smoke() {
-            return new Config(300, 100, 5, 16L << 20, 5, 2L << 20, new int[] {0, 20, 50}, 50, 20, 1_500, 1_000, 100,
-                    30, 1, 20);
+            return new Config(300, 100, 2, 16L << 20, 5, 2L << 20, new int[] {0, 20, 50}, 50, 20, 1_500, 1_000, 100,
+                    30, 1, 20, 300);
         }
     }
 
@@ -190,7 +190,7 @@ final class Scenarios {
     void tls(ServerUnderTest server, Results.ServerResults r) throws Exception {
         warmUp(server, "tw", Math.max(10, config.tlsMonitors() / 10));
         try (Fleet fleet = new Fleet(server, "tls", 10_000)) {
-            server.settle(3000);
+            server.settle(config.settleMillis() * 3 / 2);
             long rss0 = server.rssKiB();
             long t0 = System.nanoTime();
             int ok = fleet.connect(config.tlsMonitors(), 50, 120_000);
@@ -200,7 +200,7 @@ final class Scenarios {
             if (ok != config.tlsMonitors()) {
                 r.note("tls: " + ok + " of " + config.tlsMonitors() + " connected: " + first(fleet.failures()));
             }
-            server.settle(2000);
+            server.settle(config.settleMillis());
             long rss1 = server.rssKiB();
             r.put("tls.perMonitor", ok > 0 ? (double) (rss1 - rss0) / ok : Double.NaN);
             log.accept(String.format("%s tls: %d monitors in %.2f s = %.0f handshakes/s; RSS %d -> %d KiB", r.label, ok,
@@ -222,7 +222,7 @@ final class Scenarios {
                                 + first(fleet.failures()));
                     }
                 }
-                server.settle(step == 0 ? 3000 : 2000);
+                server.settle(step == 0 ? config.settleMillis() * 3 / 2 : config.settleMillis());
                 long rss = server.rssKiB();
                 r.series("idle.rss", step, rss);
                 r.put("idle.rss." + step, rss);
@@ -285,7 +285,7 @@ final class Scenarios {
         try (Fleet warm = new Fleet(server, prefix, 10_000)) {
             warm.connect(n, config.connectParallel(), 60_000);
         }
-        Thread.sleep(1000);
+        Thread.sleep(config.settleMillis() / 2);
     }
 
     private static String first(List<String> l) {

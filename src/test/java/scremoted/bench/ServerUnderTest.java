@@ -168,6 +168,16 @@ final class ServerUnderTest implements AutoCloseable {
         throw new IOException("no " + field + " for " + pid());
     }
 
+    /** The peak resident set size so far (VmHWM), in KiB. */
+    long peakRssKiB() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (l.startsWith("VmHWM:")) {
+                return Long.parseLong(l.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no VmHWM for " + pid());
+    }
+
     /** utime + stime in clock ticks (USER_HZ, 100 on Linux). */
     long cpuTicks() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
