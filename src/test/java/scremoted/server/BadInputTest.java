@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import scremoted.testing.Await;
 import scremoted.testing.Checks;
+import scremoted.testing.LogCapture;
 import scremoted.testing.RawPeer;
 import scremoted.testing.SimScamper;
 import scremoted.testing.TestServer;
@@ -109,6 +110,8 @@ class BadInputTest {
         a.add(named("MASTER_OK first", frame(0, 0, new Control.MasterOk(0).encode())));
         a.add(named("MASTER_REJ first", frame(0, 0, new Control.MasterRej().encode())));
         a.add(named("MASTER_NEW with sequence 5", frame(5, 0, new Control.MasterNew(magic, "seq").encode())));
+        a.add(named("MASTER_RES with sequence 3", frame(3, 0, new Control.MasterRes(magic, 0, 0, 0).encode())));
+        a.add(named("MASTER_NEW on channel 1", frame(0, 1, new Control.MasterNew(magic, "chan").encode())));
         a.add(named("name with /", masterNew(magic, "a/b".getBytes(), true)));
         a.add(named("name with _", masterNew(magic, "a_b".getBytes(), true)));
         a.add(named("name with space", masterNew(magic, "a b".getBytes(), true)));
@@ -168,7 +171,11 @@ class BadInputTest {
     void socketPathTooLongFailsOnlyThatMonitor() throws IOException {
         String name = "n".repeat(250);
         SimScamper sim = ts.sim(name);
-        assertThrows(SimScamper.ClosedByServer.class, sim::hello, "a monitor whose socket path exceeds 107 bytes");
+        try (LogCapture log = LogCapture.start()) {
+            assertThrows(SimScamper.ClosedByServer.class, sim::hello, "a monitor whose socket path exceeds 107 bytes");
+            Await.until("a log line about the socket path being too long: " + log.lines(),
+                    () -> log.lines().stream().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("long")));
+        }
         sim.close();
     }
 

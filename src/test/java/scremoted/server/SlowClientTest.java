@@ -100,6 +100,9 @@ class SlowClientTest {
             Await.until("ACK of scamper's data while the flooder is blocked", () -> sim.unackedCount() == 0);
             assertEquals("meanwhile\n", Checks.text(other.awaitBytes(10, Checks.SHORT)));
 
+            // other monitors are not affected either
+            Checks.freshMonitorWorks(ts, "neighbour");
+
             sim.resumeAcking();
             Checks.assertSameBytes(up, sim.awaitData(ch, up.length, Duration.ofSeconds(20)), "client -> scamper after acks");
             w.join(5000);

@@ -98,6 +98,26 @@ class TimerTest {
         }
     }
 
+    /** With -Z > 0 a receive timeout makes a zombie (it is not a protocol error): resumable, client kept. */
+    @Test
+    void receiveTimeoutWithZombiesEnabledMakesAZombie() throws IOException {
+        try (TestServer ts = TestServer.start(dir, TIMING, null, 200)) {
+            SimScamper sim = ts.sim("sleepy");
+            sim.autoKeepalive(null);
+            sim.hello();
+            Path sock = ts.socketPath(sim);
+            UnixClient c = ts.client(sim);
+            int ch = sim.awaitChannelNew();
+            sim.awaitClosedByServer(ts.seconds(60 + 30));
+            Await.until("socket file removed", () -> !Files.exists(sock, LinkOption.NOFOLLOW_LINKS));
+            assertEquals(1, ts.server.sessionCount(), "a zombie, not destroyed");
+            assertFalse(c.eof(), "client kept");
+            sim.autoKeepalive(ts.seconds(10));
+            assertEquals(SimScamper.ResumeResult.OK, sim.resume());
+            Checks.exchange(sim, c, ch, "after");
+        }
+    }
+
     @Test
     void connectionThatSaysNothingIsClosedByTheHelloDeadline() throws IOException {
         try (TestServer ts = TestServer.start(dir, TIMING, null, 0)) {

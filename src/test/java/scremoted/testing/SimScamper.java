@@ -13,13 +13,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import scremoted.wire.Control;
 import scremoted.wire.Frame;
@@ -87,8 +88,12 @@ public final class SimScamper implements AutoCloseable {
     private int channelsConsumed;
     private final Set<Integer> finsReceived = new HashSet<>();
     private final Set<Integer> finsSent = new HashSet<>();
-    /** Channels whose FIN from us the server has acknowledged: nothing may arrive on them any more. */
-    private final Set<Integer> dead = new HashSet<>();
+    /**
+     * Channels whose FIN from us the server has acknowledged, with the sequence number that ACK carried (the
+     * server's snd_nxt when it processed our FIN): nothing stamped from then on may name the channel. A
+     * retransmission of something stamped earlier is legitimate (section 14's crossing FINs).
+     */
+    private final Map<Integer, Integer> dead = new HashMap<>();
     private final List<String> ackLog = new ArrayList<>();
     private int keepalivesReceived;
     private int connections;
@@ -100,6 +105,7 @@ public final class SimScamper implements AutoCloseable {
     private volatile boolean echo;
     private volatile boolean finReply;
     private volatile int cutAfterFrames = -1;
+    private volatile boolean holdWrites;
     private volatile long lastSendNanos = System.nanoTime();
     private Thread keepaliveThread;
     private volatile boolean closed;
@@ -216,6 +222,7 @@ public final class SimScamper implements AutoCloseable {
      * numbers, as scamper does. On MASTER_REJ: checks that the server then closes the connection.
      */
     public ResumeResult resume(int rcv, int una, int nxt, boolean keepOld) throws IOException {
+        holdWrites = false;
         Conn old;
         synchronized (this) {
             old = conn;
@@ -262,10 +269,7 @@ public final class SimScamper implements AutoCloseable {
                         + Integer.toUnsignedString(head) + ", snd_nxt " + Integer.toUnsignedString(sndNxt) + "]");
             }
             while (!unacked.isEmpty() && Serial.lt(unacked.peekFirst().seq, serverRcv)) {
-                Pending p = unacked.pollFirst();
-                if (p.fin) {
-                    dead.add(p.channel);
-                }
+                unacked.pollFirst(); // (a FIN dropped here: we never saw when the server processed it)
             }
             notYetAcked.clear();
             previous = conn;
@@ -440,6 +444,20 @@ public final class SimScamper implements AutoCloseable {
         if (c != null) {
             c.closeGracefully();
         }
+    }
+
+    /** Whether the current connection is up (not cut by us, not closed by the server). */
+    public synchronized boolean connected() {
+        return conn != null && !conn.eof && !conn.aborted;
+    }
+
+    public void awaitDisconnected() {
+        Await.until(() -> "sim connection to go down " + describe(), Await.DEFAULT, () -> !connected());
+    }
+
+    /** While held, the writer sends nothing: what is sent meanwhile is lost if the connection is cut. */
+    public void holdWrites(boolean hold) {
+        holdWrites = hold;
     }
 
     public synchronized boolean closedByServer() {
@@ -642,8 +660,18 @@ public final class SimScamper implements AutoCloseable {
     public void assertNoViolations() {
         List<String> v = violations();
         if (!v.isEmpty()) {
-            throw new AssertionError("protocol violations seen by the simulated scamper: " + v);
+            throw new AssertionError("protocol violations seen by the simulated scamper: " + v
+                    + "; last frames received: " + lastFrames(16));
         }
+    }
+
+    /** The last n frames received, described, oldest first (for failure messages). */
+    public synchronized String lastFrames(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (Received r : received.subList(Math.max(0, received.size() - n), received.size())) {
+            sb.append(show(r.frame())).append(' ');
+        }
+        return sb.toString();
     }
 
     private void violation(String what) {
@@ -681,7 +709,7 @@ public final class SimScamper implements AutoCloseable {
             }
             if (f.channel() != 0) {
                 int ch = f.channel();
-                if (dead.contains(ch)) {
+                if (stampedAfterOurFin(ch, seq)) {
                     violation("data on channel " + ch + " after the server acknowledged our FIN for it");
                 } else if (finsReceived.contains(ch)) {
                     violation("data on channel " + ch + " after the server's FIN for it");
@@ -716,7 +744,7 @@ public final class SimScamper implements AutoCloseable {
                 }
                 case Control.ChannelFin fin -> {
                     int ch = fin.channel();
-                    if (dead.contains(ch)) {
+                    if (stampedAfterOurFin(ch, seq)) {
                         violation("CHANNEL_FIN " + ch + " after the server acknowledged our FIN for it");
                     }
                     if (finsReceived.contains(ch)) {
@@ -743,13 +771,18 @@ public final class SimScamper implements AutoCloseable {
                     } else {
                         unacked.pollFirst();
                         if (head.fin) {
-                            dead.add(head.channel);
+                            dead.put(head.channel, f.seq());
                         }
                     }
                 }
                 default -> violation("unexpected control message in established state: " + m);
             }
         }
+    }
+
+    private boolean stampedAfterOurFin(int ch, int seq) {
+        Integer s = dead.get(ch);
+        return s != null && Serial.le(s, seq);
     }
 
     /** A reliable message with this sequence number has been received (caller holds the lock). */
@@ -802,7 +835,7 @@ public final class SimScamper implements AutoCloseable {
         final InputStream in;
         final OutputStream out;
         final FrameReader reader;
-        final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        final LinkedBlockingDeque<byte[]> queue = new LinkedBlockingDeque<>();
         volatile boolean eof;
         volatile boolean aborted;
         volatile IOException error;
@@ -896,15 +929,23 @@ public final class SimScamper implements AutoCloseable {
             java.io.BufferedOutputStream bout = new java.io.BufferedOutputStream(out, 128 * 1024);
             try {
                 while (!aborted) {
-                    byte[] next = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (holdWrites) {
+                        Thread.sleep(2);
+                        continue;
+                    }
+                    byte[] next = queue.pollFirst(100, TimeUnit.MILLISECONDS);
                     if (next == null) {
                         continue;
                     }
                     int batch = 0;
                     while (next != null) {
+                        if (holdWrites) {
+                            queue.offerFirst(next);
+                            break;
+                        }
                         bout.write(next);
                         batch += next.length;
-                        next = batch < 1024 * 1024 ? queue.poll() : null;
+                        next = batch < 1024 * 1024 ? queue.pollFirst() : null;
                     }
                     bout.flush();
                     lastSendNanos = System.nanoTime();

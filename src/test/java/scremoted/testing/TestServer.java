@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import scremoted.cli.Cli;
 import scremoted.cli.Options;
+import scremoted.log.Log;
 import scremoted.server.Limits;
 import scremoted.server.Server;
 import scremoted.server.Timing;
@@ -65,6 +66,7 @@ public final class TestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("bad test command line " + args + ": " + e, e);
         }
+        Log.configure(true, true, true); // -O debug lines on stderr (Main does this for the real program)
         Server s = tls != null ? Server.start(o, timing, limits == null ? Limits.DEFAULT : limits, tls)
                 : limits == null ? Server.start(o, timing) : Server.start(o, timing, limits);
         return new TestServer(s, dir, timing);
