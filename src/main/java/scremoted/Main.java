@@ -16,20 +16,16 @@ import scremoted.tls.Passphrase;
 import scremoted.tls.ServerTls;
 import scremoted.tls.TlsConfigException;
 
-/** Wires the command line to the server, the pidfile and the signals. */
+/**
+ * Wires the command line to the server, the pidfile and the signals. The jar enters through
+ * {@code scremoted.launch.Launcher}, which turns away runtimes older than 24.
+ */
 public final class Main {
-    static final int MIN_RUNTIME = 24;
     private static final int USAGE = 255;
 
     private Main() {}
 
     public static void main(String[] args) {
-        int feature = Runtime.version().feature();
-        if (feature < MIN_RUNTIME) {
-            System.err.println("sc_remoted: needs Java " + MIN_RUNTIME + " or newer to run, this is Java " + feature
-                    + " (" + System.getProperty("java.home") + "); set JAVA_HOME to a newer JDK");
-            System.exit(1);
-        }
         Cli.Command command;
         try {
             command = Cli.parse(args);

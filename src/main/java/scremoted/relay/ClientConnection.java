@@ -1,6 +1,7 @@
 package scremoted.relay;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -19,14 +20,20 @@ import scremoted.session.Session;
  */
 public final class ClientConnection implements ChannelEndpoint {
     private static final int READ_BUFFER = 16 << 10;
+    /** A deep kernel buffer towards the client: fewer wake-ups on bulk transfers. */
+    private static final int SEND_BUFFER = 1 << 20;
 
     private final SocketChannel socket;
     private final Session session;
     private final int queueLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
+    private final Condition progress = lock.newCondition();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Queued, plus what the writer has taken and not yet written. */
     private long queuedBytes;
+    /** When the client last took bytes, or when its backlog last became non-empty. */
+    private long lastProgress;
     private boolean finishing;
     private boolean aborted;
     private int channel;
@@ -40,6 +47,11 @@ public final class ClientConnection implements ChannelEndpoint {
     /** Opens a channel for a newly accepted client and starts relaying. */
     public static void start(SocketChannel socket, Session session, int queueLimit) {
         ClientConnection client = new ClientConnection(socket, session, queueLimit);
+        try {
+            socket.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
+        } catch (IOException e) {
+            Log.debug("client", "SO_SNDBUF: " + e.getMessage());
+        }
         int id = session.openChannel(client);
         if (id < 0) {
             closeQuietly(socket);
@@ -61,10 +73,40 @@ public final class ClientConnection implements ChannelEndpoint {
             if (queuedBytes + data.length > queueLimit) {
                 return false;
             }
+            if (queuedBytes == 0) {
+                lastProgress = System.nanoTime();
+            }
             queue.addLast(data);
             queuedBytes += data.length;
             if (queue.size() == 1) {
                 ready.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long backlog() {
+        lock.lock();
+        try {
+            return queuedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitBacklog(long bytes, long stallNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queuedBytes > bytes && !aborted) {
+                long idle = System.nanoTime() - lastProgress;
+                if (idle >= stallNanos) {
+                    return false;
+                }
+                progress.awaitNanos(stallNanos - idle);
             }
             return true;
         } finally {
@@ -96,6 +138,7 @@ public final class ClientConnection implements ChannelEndpoint {
             queue.clear();
             queuedBytes = 0;
             ready.signal();
+            progress.signalAll();
         } finally {
             lock.unlock();
         }
@@ -149,7 +192,6 @@ public final class ClientConnection implements ChannelEndpoint {
                     for (int i = 0; i < count; i++) {
                         batch[i] = ByteBuffer.wrap(queue.pollFirst());
                     }
-                    queuedBytes = 0;
                 } finally {
                     lock.unlock();
                 }
@@ -167,10 +209,25 @@ public final class ClientConnection implements ChannelEndpoint {
     private void writeFully(ByteBuffer[] batch, int count) throws IOException {
         int first = 0;
         while (first < count) {
-            socket.write(batch, first, count - first);
+            long written = socket.write(batch, first, count - first);
             while (first < count && !batch[first].hasRemaining()) {
                 batch[first++] = null;
             }
+            tookBytes(written);
+        }
+    }
+
+    private void tookBytes(long written) {
+        lock.lock();
+        try {
+            if (aborted) {
+                return;
+            }
+            queuedBytes -= written;
+            lastProgress = System.nanoTime();
+            progress.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

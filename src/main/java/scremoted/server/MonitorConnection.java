@@ -71,9 +71,9 @@ final class MonitorConnection {
         FrameReader in;
         Link link;
         Optional<X509Certificate> certificate = Optional.empty();
+        Socket transport = socket;
         try {
             socket.setTcpNoDelay(true);
-            Socket transport = socket;
             if (tls != null) {
                 SSLSocket secure = tls.wrap(socket);
                 tls.handshake(secure, Duration.ofNanos(Math.max(1_000_000, helloEnd - System.nanoTime())));
@@ -127,7 +127,7 @@ final class MonitorConnection {
         } catch (HelloRefused e) {
             Log.debug("hello", address + ": refused: " + e.getMessage());
             if (hello instanceof Control.MasterRes) {
-                reject(socket);
+                reject(transport, socket);
             }
             close(socket);
             return;
@@ -135,12 +135,12 @@ final class MonitorConnection {
         session.serve(link, in);
     }
 
-    /** MASTER_REJ, written out in full before the close. */
-    private static void reject(Socket socket) {
+    /** MASTER_REJ, written out in full (through TLS when it is on) before the close. */
+    private static void reject(Socket transport, Socket tcp) {
         try {
-            socket.getOutputStream().write(Messages.encode(0, new Control.MasterRej()));
-            socket.getOutputStream().flush();
-            socket.shutdownOutput();
+            transport.getOutputStream().write(Messages.encode(0, new Control.MasterRej()));
+            transport.getOutputStream().flush();
+            tcp.shutdownOutput();
         } catch (IOException e) {
             Log.debug("hello", "sending MASTER_REJ: " + e.getMessage());
         }

@@ -58,7 +58,8 @@ public final class Server implements AutoCloseable {
         }
         Timers timers = new Timers();
         SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
-                timing.receiveNanos(), limits.unackedBytesPerSession());
+                timing.receiveNanos(), limits.unackedBytesPerSession(),
+                Math.min(2 << 20, limits.clientQueueBytes() / 4), timing.seconds(5));
         UnixClientPort port = new UnixClientPort(options.unixDir(),
                 MonitorSocket.mode(options.has(Options.Flag.ALLOWGROUP), options.has(Options.Flag.ALLOWOTHER)),
                 limits.clientQueueBytes());

@@ -2,7 +2,8 @@ package scremoted.session;
 
 /**
  * The local end of a channel: a client connection. The session calls these with its lock held,
- * from the monitor's reader thread or from the thread destroying the session, so none may block.
+ * from the monitor's reader thread or from the thread destroying the session, so none may block,
+ * except {@link #awaitBacklog}, which the reader calls without the lock.
  */
 public interface ChannelEndpoint {
     /** Queue scamper's bytes for the client; false when the client's bounded queue is full. */
@@ -13,4 +14,13 @@ public interface ChannelEndpoint {
 
     /** Close the client connection now, dropping whatever is queued. */
     void abort();
+
+    /** Bytes queued for the client and not yet written to it. */
+    long backlog();
+
+    /**
+     * Waits, without the session's lock, until the backlog is at most {@code bytes}. False when the
+     * client took nothing for {@code stallNanos} while it had something to take: it is stuck.
+     */
+    boolean awaitBacklog(long bytes, long stallNanos) throws InterruptedException;
 }

@@ -65,6 +65,8 @@ public final class Session {
     private AutoCloseable clientPort;
     private ScheduledFuture<?> zombieExpiry;
     private int zombieEpoch;
+    /** Set by {@link #deliver} when a client fell behind, for the reader to pause on (lock released). */
+    private Channel congested;
 
     Session(Sessions registry, byte[] magic, String name) {
         this.registry = registry;
@@ -180,14 +182,20 @@ public final class Session {
                     break;
                 }
                 serving.received();
+                Channel behind;
                 lock.lock();
                 try {
                     if (link != serving) {
                         return;
                     }
                     handle(frame);
+                    behind = congested;
+                    congested = null;
                 } finally {
                     lock.unlock();
+                }
+                if (behind != null) {
+                    waitForClient(serving, behind);
                 }
             }
         } catch (ProtocolException e) {
@@ -204,8 +212,38 @@ public final class Session {
             return;
         } catch (IOException e) {
             why = "read: " + e.getMessage();
+        } catch (InterruptedException e) {
+            why = "interrupted";
         }
         linkDown(serving, why);
+    }
+
+    /**
+     * Backpressure: a client that is behind holds the monitor's reader (and so, through TCP, the
+     * monitor) until it has caught up, so that a bulk transfer runs at the client's pace instead of
+     * piling up here. A client that takes nothing for the stall time is dropped, so a stuck client
+     * holds its monitor's other channels for that long at most.
+     */
+    private void waitForClient(Link serving, Channel behind) throws InterruptedException {
+        SessionPolicy policy = registry.policy;
+        if (behind.endpoint.awaitBacklog(policy.clientBacklogHigh() / 4, policy.clientStallNanos())) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (link == serving && channels.get(behind.id) == behind) {
+                dropClient(behind, "is not reading");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropClient(Channel channel, String why) {
+        Log.error("session", describe() + ": channel " + u(channel.id) + ": client " + why + "; disconnecting it");
+        channels.remove(channel.id);
+        sendFinOnce(channel);
+        channel.endpoint.abort();
     }
 
     /** One frame from the monitor. Lock held. */
@@ -262,11 +300,9 @@ public final class Session {
             return;
         }
         if (!channel.endpoint.deliver(payload)) {
-            Log.error("session", describe() + ": channel " + u(channelId)
-                    + ": client is not reading and its queue is full; disconnecting it");
-            channels.remove(channelId);
-            sendFinOnce(channel);
-            channel.endpoint.abort();
+            dropClient(channel, "is not reading and its queue is full");
+        } else if (channel.endpoint.backlog() > registry.policy.clientBacklogHigh()) {
+            congested = channel;
         }
     }
 

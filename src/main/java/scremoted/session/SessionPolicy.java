@@ -7,5 +7,9 @@ package scremoted.session;
  * @param keepaliveNanos send a KEEPALIVE after this long without sending anything
  * @param receiveNanos a link that received nothing for this long is dead
  * @param unackedBytesLimit client data awaiting scamper's ACK beyond which client readers wait
+ * @param clientBacklogHigh a client with more than this waiting for it makes the monitor's reader
+ *     pause until it is down to a quarter of it: a slow client paces its monitor
+ * @param clientStallNanos a client that takes nothing for this long during such a pause is dropped
  */
-public record SessionPolicy(long zombieNanos, long keepaliveNanos, long receiveNanos, int unackedBytesLimit) {}
+public record SessionPolicy(long zombieNanos, long keepaliveNanos, long receiveNanos, int unackedBytesLimit,
+        long clientBacklogHigh, long clientStallNanos) {}

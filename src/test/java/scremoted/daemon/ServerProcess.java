@@ -34,7 +34,14 @@ final class ServerProcess {
 
     /** Runs to completion; returns exit code and stderr. */
     static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command(args)).redirectErrorStream(false).start();
+        return run(timeout, java.util.Map.of(), args);
+    }
+
+    static Result run(Duration timeout, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(args));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         p.getOutputStream().close();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();

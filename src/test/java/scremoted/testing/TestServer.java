@@ -15,6 +15,7 @@ import scremoted.log.Log;
 import scremoted.server.Limits;
 import scremoted.server.Server;
 import scremoted.server.Timing;
+import scremoted.tls.ServerTls;
 
 /**
  * A server under test on 127.0.0.1 (or ::1) with an ephemeral port and shortened timers, plus factories
@@ -42,6 +43,20 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer startOn(String listen, Path dir, Timing timing, Limits limits, int zombieSeconds,
             String... extra) throws IOException {
+        return startOn(listen, dir, timing, limits, zombieSeconds, null, extra);
+    }
+
+    /**
+     * With TLS: {@code extra} must hold -c and -p (and -C if {@code tls} asks for client certificates), and
+     * {@code tls} the material loaded from them.
+     */
+    public static TestServer startTls(Path dir, Timing timing, Limits limits, int zombieSeconds, ServerTls tls,
+            String... extra) throws IOException {
+        return startOn("127.0.0.1:1", dir, timing, limits, zombieSeconds, tls, extra);
+    }
+
+    private static TestServer startOn(String listen, Path dir, Timing timing, Limits limits, int zombieSeconds,
+            ServerTls tls, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("-P", listen, "-U", dir.toString(), "-O", "debug"));
         args.addAll(Arrays.asList(extra));
         Options o;
@@ -52,7 +67,8 @@ public final class TestServer implements AutoCloseable {
             throw new AssertionError("bad test command line " + args + ": " + e, e);
         }
         Log.configure(true, true, true); // -O debug lines on stderr (Main does this for the real program)
-        Server s = limits == null ? Server.start(o, timing) : Server.start(o, timing, limits);
+        Server s = tls != null ? Server.start(o, timing, limits == null ? Limits.DEFAULT : limits, tls)
+                : limits == null ? Server.start(o, timing) : Server.start(o, timing, limits);
         return new TestServer(s, dir, timing);
     }
 
@@ -71,7 +87,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public SimScamper sim(byte[] magic, String name) {
-        SimScamper s = new SimScamper(SimScamper.plain(address), magic, name);
+        return sim(SimScamper.plain(address), magic, name);
+    }
+
+    /** A simulated monitor connecting through {@code connector} (e.g. a {@link TlsConnector}). */
+    public SimScamper sim(SimScamper.Connector connector, byte[] magic, String name) {
+        SimScamper s = new SimScamper(connector, magic, name);
         s.autoKeepalive(seconds(10));
         owned.add(s);
         return s;
