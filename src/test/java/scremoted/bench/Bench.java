@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * <p>Options: {@code --jar PATH} (ours from that jar; default: this JVM's class path),
  * {@code --c PATH|none} (default: the C binary found on this machine), {@code --out DIR}
  * (default target/bench), {@code --smoke} (tiny sizes), {@code --only rtt,bulk,idle,scale},
- * {@code --servers ours,c}. Extra JVM options for our server: environment variable
+ * {@code --servers ours,c}, {@code --unix-base DIR} (where the -U directories are made; default
+ * /dev/shm, else /tmp). Extra JVM options for our server: environment variable
  * SC_REMOTED_JAVA_OPTS (e.g. a JFR recording), as for packaging/sc_remoted.
  */
 public final class Bench {
@@ -43,6 +44,7 @@ public final class Bench {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--c" -> cArg = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
+                case "--unix-base" -> System.setProperty("bench.unixBase", args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--servers" -> servers = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
@@ -183,6 +185,7 @@ public final class Bench {
         env.put("ours", plan.ours() == null ? "not run" : String.join(" ", plan.ours().prefix()));
         env.put("c", plan.c() == null ? "not run" : String.join(" ", plan.c().prefix()) + " (scamper "
                 + debianVersion("scamper") + ")");
+        env.put("unixBase", ServerUnderTest.unixBase().toString());
         env.put("config", plan.config().toString().replaceAll("idleSteps=\\[I@[0-9a-f]+",
                 "idleSteps=" + Arrays.toString(plan.config().idleSteps())));
     }
