@@ -44,12 +44,13 @@ public final class MonitorSocket implements AutoCloseable {
             throw new IOException("path of " + length + " bytes is longer than the " + MAX_PATH_BYTES
                     + " a unix socket allows");
         }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(path.toString(), null, "a file of that name exists");
-        }
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel.bind(UnixDomainSocketAddress.of(path));
+            try {
+                channel.bind(UnixDomainSocketAddress.of(path)); // never replaces an existing file
+            } catch (java.net.BindException e) {
+                throw new FileAlreadyExistsException(path.toString(), null, "a file of that name exists");
+            }
             Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             Files.setPosixFilePermissions(path, mode);
             return new MonitorSocket(path, channel, key);

@@ -24,7 +24,8 @@ final class ServerUnderTest implements AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
             cmd.addAll(javaOpts);
-            cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss256k", "-jar", jar.toString()));
+            cmd.addAll(launcherOptions());
+            cmd.addAll(List.of("-jar", jar.toString()));
             return new Kind("ours", cmd, true);
         }
 
@@ -33,9 +34,20 @@ final class ServerUnderTest implements AutoCloseable {
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
             cmd.addAll(javaOpts);
-            cmd.addAll(List.of("-XX:+UseSerialGC", "-Xss256k", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+            cmd.addAll(launcherOptions());
+            cmd.addAll(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                     "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "scremoted.Main"));
             return new Kind("ours", cmd, true);
+        }
+
+        /** The JVM options packaging/sc_remoted runs ours with, so that we measure what users run. */
+        static List<String> launcherOptions() {
+            try {
+                return Files.readAllLines(Path.of("packaging/jvm.options")).stream().map(String::strip)
+                        .filter(l -> !l.isEmpty()).toList();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("packaging/jvm.options", e);
+            }
         }
 
         static Kind c(Path binary) {
