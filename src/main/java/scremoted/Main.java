@@ -106,7 +106,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Log.debug("main", "shutting down");
+        Log.debug("main", () -> "shutting down");
         server.close();
         if (pidFile != null) {
             pidFile.remove();
@@ -116,12 +116,12 @@ public final class Main {
 
     private static Runnable reloader(ServerTls tls) {
         if (tls == null) {
-            return () -> Log.debug("main", "SIGHUP: no TLS material to reload");
+            return () -> Log.debug("main", () -> "SIGHUP: no TLS material to reload");
         }
         return () -> {
             try {
                 tls.reload();
-                Log.debug("main", "SIGHUP: TLS certificate, key and CA reloaded");
+                Log.debug("main", () -> "SIGHUP: TLS certificate, key and CA reloaded");
             } catch (TlsConfigException e) {
                 Log.error("main", "SIGHUP: reload failed, keeping the previous TLS material: " + e.getMessage());
             }

@@ -48,7 +48,7 @@ public final class PidFile {
                 Files.delete(path);
             }
         } catch (NoSuchFileException e) {
-            Log.debug("pidfile", path + " was already removed");
+            Log.debug("pidfile", () -> path + " was already removed");
         } catch (IOException e) {
             Log.error("pidfile", "cannot remove " + path + ": " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package scremoted.log;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
+import java.util.function.Supplier;
 
 /**
  * Lines on stderr as {@code [HH:MM:SS:mmm] where: message}. Debug lines only with -O debug;
@@ -30,9 +31,10 @@ public final class Log {
         return debug;
     }
 
-    public static void debug(String where, String message) {
+    /** The message is only built when debug lines are on. */
+    public static void debug(String where, Supplier<String> message) {
         if (debug) {
-            print(where, message);
+            print(where, message.get());
         }
     }
 

@@ -50,7 +50,7 @@ public final class ClientConnection implements ChannelEndpoint {
         try {
             socket.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
         } catch (IOException e) {
-            Log.debug("client", "SO_SNDBUF: " + e.getMessage());
+            Log.debug("client", () -> "SO_SNDBUF: " + e.getMessage());
         }
         int id = session.openChannel(client);
         if (id < 0) {
@@ -126,7 +126,7 @@ public final class ClientConnection implements ChannelEndpoint {
         try {
             socket.shutdownInput();
         } catch (IOException e) {
-            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": shutdown: " + e.getMessage());
+            Log.debug("client", () -> "channel " + Integer.toUnsignedString(channel) + ": shutdown: " + e.getMessage());
         }
     }
 
@@ -162,7 +162,7 @@ public final class ClientConnection implements ChannelEndpoint {
             if (isAborted()) {
                 return;
             }
-            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": read: " + e.getMessage());
+            Log.debug("client", () -> "channel " + Integer.toUnsignedString(channel) + ": read: " + e.getMessage());
         } catch (InterruptedException e) {
             return;
         }
@@ -198,7 +198,7 @@ public final class ClientConnection implements ChannelEndpoint {
                 writeFully(batch, count);
             }
         } catch (IOException e) {
-            Log.debug("client", "channel " + Integer.toUnsignedString(channel) + ": write: " + e.getMessage());
+            Log.debug("client", () -> "channel " + Integer.toUnsignedString(channel) + ": write: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -244,7 +244,7 @@ public final class ClientConnection implements ChannelEndpoint {
         try {
             socket.close();
         } catch (IOException e) {
-            Log.debug("client", "close: " + e.getMessage());
+            Log.debug("client", () -> "close: " + e.getMessage());
         }
     }
 }

@@ -67,7 +67,8 @@ final class Listeners {
                 V6Only.set(channel);
             }
             channel.bind(new InetSocketAddress(address, port), BACKLOG);
-            Log.debug("listen", "listening on " + describe(channel));
+            String bound = describe(channel);
+            Log.debug("listen", () -> "listening on " + bound);
             return channel;
         } catch (IOException e) {
             channel.close();

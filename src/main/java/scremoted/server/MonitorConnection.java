@@ -62,7 +62,7 @@ final class MonitorConnection {
         AtomicBoolean decided = new AtomicBoolean();
         ScheduledFuture<?> deadline = timers.after(timing.helloNanos(), () -> {
             if (decided.compareAndSet(false, true)) {
-                Log.debug("hello", address + ": no hello within the deadline; closing");
+                Log.debug("hello", () -> address + ": no hello within the deadline; closing");
                 close(socket);
             }
         });
@@ -97,7 +97,7 @@ final class MonitorConnection {
             link = new Link(transport, socket, address);
         } catch (IOException e) {
             if (decided.compareAndSet(false, true)) {
-                Log.debug("hello", address + ": " + e.getMessage() + "; closing");
+                Log.debug("hello", () -> address + ": " + e.getMessage() + "; closing");
                 close(socket);
             }
             deadline.cancel(false);
@@ -107,7 +107,7 @@ final class MonitorConnection {
             return;
         }
         deadline.cancel(false);
-        Log.debug("hello", address + ": " + hello);
+        Log.debug("hello", () -> address + ": " + hello);
         Optional<X509Certificate> presented = certificate;
         Predicate<String> nameAllowed = name -> !checkNames
                 || name != null && presented.isPresent() && MonitorNames.certificateMatches(presented.get(), name);
@@ -125,7 +125,7 @@ final class MonitorConnection {
                 default -> throw new IllegalStateException();
             };
         } catch (HelloRefused e) {
-            Log.debug("hello", address + ": refused: " + e.getMessage());
+            Log.debug("hello", () -> address + ": refused: " + e.getMessage());
             if (hello instanceof Control.MasterRes) {
                 reject(transport, socket);
             }
@@ -142,7 +142,7 @@ final class MonitorConnection {
             transport.getOutputStream().flush();
             tcp.shutdownOutput();
         } catch (IOException e) {
-            Log.debug("hello", "sending MASTER_REJ: " + e.getMessage());
+            Log.debug("hello", () -> "sending MASTER_REJ: " + e.getMessage());
         }
     }
 
@@ -150,7 +150,7 @@ final class MonitorConnection {
         try {
             socket.close();
         } catch (IOException e) {
-            Log.debug("hello", "close: " + e.getMessage());
+            Log.debug("hello", () -> "close: " + e.getMessage());
         }
     }
 }

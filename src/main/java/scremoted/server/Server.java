@@ -54,7 +54,7 @@ public final class Server implements AutoCloseable {
         }
         Umask.restrict();
         if (options.has(Options.Flag.SELECT)) {
-            Log.debug("main", "-O select chooses the C server's poller; it has no effect here");
+            Log.debug("main", () -> "-O select chooses the C server's poller; it has no effect here");
         }
         Timers timers = new Timers();
         SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
@@ -98,7 +98,7 @@ public final class Server implements AutoCloseable {
             try {
                 l.close();
             } catch (IOException e) {
-                Log.debug("main", "closing a listener: " + e.getMessage());
+                Log.debug("main", () -> "closing a listener: " + e.getMessage());
             }
         }
         sessions.closeAll();

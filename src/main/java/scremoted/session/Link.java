@@ -111,7 +111,7 @@ public final class Link {
         try {
             tcp.close();
         } catch (IOException e) {
-            Log.debug("link", address + ": close: " + e.getMessage());
+            Log.debug("link", () -> address + ": close: " + e.getMessage());
         }
     }
 

@@ -97,7 +97,7 @@ public final class Session {
         try {
             attach(newLink);
             newLink.enqueue(Messages.encode(sndNxt, new Control.MasterId(newLink.address())));
-            Log.debug("session", describe() + ": established");
+            Log.debug("session", () -> describe() + ": established");
         } finally {
             lock.unlock();
         }
@@ -125,7 +125,7 @@ public final class Session {
                         + u(res.sndUna()) + ".." + u(res.sndNxt()));
             }
             if (link != null) {
-                Log.debug("session", describe() + ": taken over by a resume from " + newLink.address());
+                Log.debug("session", () -> describe() + ": taken over by a resume from " + newLink.address());
                 link.close();
                 link = null;
             }
@@ -147,7 +147,7 @@ public final class Session {
             for (byte[] frame : unacked) {
                 newLink.enqueue(frame);
             }
-            Log.debug("session", describe() + ": resumed, retransmitting " + unacked.size() + " messages");
+            Log.debug("session", () -> describe() + ": resumed, retransmitting " + unacked.size() + " messages");
         } finally {
             lock.unlock();
         }
@@ -295,7 +295,7 @@ public final class Session {
     private void deliver(int channelId, byte[] payload) {
         Channel channel = channels.get(channelId);
         if (channel == null || channel.finReceived) {
-            Log.debug("session", describe() + ": dropped " + payload.length + " bytes for channel "
+            Log.debug("session", () -> describe() + ": dropped " + payload.length + " bytes for channel "
                     + u(channelId) + ", which has no client");
             return;
         }
@@ -309,7 +309,7 @@ public final class Session {
     private void remoteFin(int channelId) {
         Channel channel = channels.get(channelId);
         if (channel == null) {
-            Log.debug("session", describe() + ": FIN for channel " + u(channelId) + ", which has no client");
+            Log.debug("session", () -> describe() + ": FIN for channel " + u(channelId) + ", which has no client");
             return;
         }
         channel.finReceived = true;
@@ -330,7 +330,7 @@ public final class Session {
             lastChannelId = id;
             channels.put(id, new Channel(id, endpoint));
             sendReliable(Messages.encode(0, new Control.ChannelNew(id)));
-            Log.debug("session", describe() + ": client on channel " + u(id));
+            Log.debug("session", () -> describe() + ": client on channel " + u(lastChannelId));
             return id;
         } finally {
             lock.unlock();
@@ -383,7 +383,7 @@ public final class Session {
             Channel channel = channels.remove(channelId);
             if (channel != null) {
                 sendFinOnce(channel);
-                Log.debug("session", describe() + ": channel " + u(channelId) + " closed");
+                Log.debug("session", () -> describe() + ": channel " + u(channelId) + " closed");
             }
         } finally {
             lock.unlock();
@@ -439,7 +439,7 @@ public final class Session {
                 destroy("connection lost (" + why + ")");
                 return;
             }
-            Log.debug("session", describe() + ": connection lost (" + why + "); zombie for up to "
+            Log.debug("session", () -> describe() + ": connection lost (" + why + "); zombie for up to "
                     + registry.policy.zombieNanos() / 1_000_000 + " ms");
             state = State.ZOMBIE;
             closeClientPort();
@@ -482,7 +482,7 @@ public final class Session {
             if (state == State.DEAD) {
                 return;
             }
-            Log.debug("session", describe() + ": closed: " + why);
+            Log.debug("session", () -> describe() + ": closed: " + why);
             state = State.DEAD;
             registry.remove(this);
             if (link != null) {
