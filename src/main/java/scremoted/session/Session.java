@@ -76,11 +76,6 @@ public final class Session {
         this.rcvNxt = registry.initialSequence;
     }
 
-    /** The monitor name from MASTER_NEW, or null. */
-    public String name() {
-        return name;
-    }
-
     /** Name and address, as in the socket file name: for log lines. */
     public String describe() {
         lock.lock();

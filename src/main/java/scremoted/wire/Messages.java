@@ -12,10 +12,6 @@ public final class Messages {
         return Control.decode(frame.payload());
     }
 
-    public static Control decodePayload(byte[] payload) throws ProtocolException {
-        return Control.decode(payload);
-    }
-
     /** A control message as one encoded frame with the given sequence number. */
     public static byte[] encode(int seq, Control message) {
         byte[] p = message.encode();

@@ -90,7 +90,6 @@ class ControlRoundTripTest {
         assertEquals(message.hashCode(), back.hashCode(), "hashCode");
         assertEquals(message.getClass(), back.getClass());
         assertEquals(hex(payload), hex(back.encode()), "re-encode");
-        assertEquals(message, Messages.decodePayload(payload));
 
         for (int seq : SEQS) {
             byte[] frame = Messages.encode(seq, message);
