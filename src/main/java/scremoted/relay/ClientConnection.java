@@ -16,7 +16,8 @@ import scremoted.session.Session;
  *
  * <p>Threads: a reader virtual thread (client bytes to {@link Session#sendData}) and a writer
  * virtual thread (this connection's bounded queue to the socket). The session fills the queue
- * from the monitor's reader without blocking; a client that lets it overflow is dropped.
+ * from the monitor's reader without blocking, and pauses that reader while the client is behind
+ * ({@link #awaitBacklog}); a client that stops taking bytes, or lets the queue overflow, is dropped.
  */
 public final class ClientConnection implements ChannelEndpoint {
     private static final int READ_BUFFER = 16 << 10;
