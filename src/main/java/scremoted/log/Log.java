@@ -2,6 +2,7 @@ package scremoted.log;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +14,11 @@ public final class Log {
     private static volatile boolean errors = true;
     private static volatile boolean times = true;
     private static volatile PrintStream out = System.err;
+    /**
+     * Looked up once, when the class loads: the first lookup reads the time zone database, which
+     * fails when the process has run out of descriptors, the very moment an error wants logging.
+     */
+    private static final ZoneId ZONE = ZoneId.systemDefault();
 
     private Log() {}
 
@@ -47,7 +53,7 @@ public final class Log {
     private static void print(String where, String message) {
         StringBuilder line = new StringBuilder(32 + message.length());
         if (times) {
-            LocalTime t = LocalTime.now();
+            LocalTime t = LocalTime.now(ZONE);
             line.append('[');
             two(line, t.getHour()).append(':');
             two(line, t.getMinute()).append(':');

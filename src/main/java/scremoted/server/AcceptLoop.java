@@ -33,7 +33,21 @@ final class AcceptLoop {
                 }
                 continue;
             }
-            handler.accept(accepted);
+            try {
+                handler.accept(accepted);
+            } catch (RuntimeException e) {
+                // A handler that fails loses this connection, never the listener.
+                closeQuietly(accepted);
+                Log.error(where, "cannot serve a connection: " + e);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            Log.debug("accept", () -> "close: " + e.getMessage());
         }
     }
 }
