@@ -37,13 +37,12 @@ final class Listeners {
                 port = ((InetSocketAddress) v4.getLocalAddress()).getPort();
             }
             if (options.family() != Options.Family.IPV4) {
-                try {
+                if (ipv6Available()) {
                     bound.add(open(InetAddress.getByName("::"), port));
-                } catch (UnsupportedOperationException e) {
-                    if (options.family() == Options.Family.IPV6) {
-                        throw new IOException("IPv6 is not available: " + e.getMessage(), e);
-                    }
-                    Log.error("listen", "IPv6 is not available, listening on IPv4 only: " + e.getMessage());
+                } else if (options.family() == Options.Family.IPV6) {
+                    throw new IOException("-6: this host has no IPv6");
+                } else {
+                    Log.error("listen", "this host has no IPv6; listening on IPv4 only");
                 }
             }
             return bound;
@@ -57,9 +56,6 @@ final class Listeners {
 
     private static ServerSocketChannel open(InetAddress address, int port) throws IOException {
         boolean v6 = address instanceof Inet6Address;
-        if (v6 && !ipv6Available()) {
-            throw new UnsupportedOperationException("no IPv6 address family");
-        }
         ServerSocketChannel channel = ServerSocketChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -80,8 +76,8 @@ final class Listeners {
     private static boolean ipv6Available() {
         try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
             return true;
-        } catch (UnsupportedOperationException | IOException e) {
-            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // the JDK throws when the address family is missing
         }
     }
 

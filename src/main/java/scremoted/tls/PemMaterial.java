@@ -121,7 +121,7 @@ public final class PemMaterial {
                     .build(passphrase)
                     .get(key.getEncryptionAlgorithm());
         } catch (OperatorCreationException | RuntimeException e) {
-            throw new TlsConfigException(pemFile + ": the key's encryption is not supported: " + e.getMessage(), e);
+            throw new TlsConfigException(pemFile + ": the key is encrypted with a cipher this build cannot read: " + e.getMessage(), e);
         }
         try (InputStream plain = decryptor.getInputStream(new ByteArrayInputStream(key.getEncryptedData()))) {
             return PrivateKeyInfo.getInstance(plain.readAllBytes());
@@ -138,7 +138,7 @@ public final class PemMaterial {
             // For a DEK-Info cipher it does not know, BC throws an EncryptionException without a
             // cause; a failed decryption always carries the cipher's exception as its cause.
             if (e instanceof EncryptionException && e.getCause() == null) {
-                throw new TlsConfigException(pemFile + ": the key's encryption is not supported: "
+                throw new TlsConfigException(pemFile + ": the key is encrypted with a cipher this build cannot read: "
                         + key.getDekAlgName(), e);
             }
             throw wrongPassphrase(pemFile, e);
