@@ -26,6 +26,9 @@ public final class MonitorSocket implements AutoCloseable {
     /** sun_path is 108 bytes on Linux, one of which is the terminating NUL. */
     public static final int MAX_PATH_BYTES = 107;
 
+    /** What the umask of 077 gives a new socket file. */
+    private static final Set<PosixFilePermission> BORN = mode(false, false);
+
     private final Path path;
     private final ServerSocketChannel channel;
     private final Object fileKey;
@@ -52,7 +55,9 @@ public final class MonitorSocket implements AutoCloseable {
                 throw new FileAlreadyExistsException(path.toString(), null, "a file of that name exists");
             }
             Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            Files.setPosixFilePermissions(path, mode);
+            if (!mode.equals(BORN)) {
+                Files.setPosixFilePermissions(path, mode);
+            }
             return new MonitorSocket(path, channel, key);
         } catch (IOException e) {
             channel.close();
