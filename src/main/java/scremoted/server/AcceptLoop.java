@@ -33,12 +33,22 @@ final class AcceptLoop {
                 }
                 continue;
             }
-            try {
-                handler.accept(accepted);
-            } catch (RuntimeException e) {
-                // A handler that fails loses this connection, never the listener.
-                closeQuietly(accepted);
-                Log.error(where, "cannot serve a connection: " + e);
+            closingOnFailure(accepted, handler);
+        }
+    }
+
+    /**
+     * Runs the handler of one connection; whatever it throws (a bug, a class that could not be
+     * loaded, memory) costs that connection, closed here, never the caller or the descriptor.
+     */
+    static void closingOnFailure(SocketChannel channel, Consumer<SocketChannel> handler) {
+        try {
+            handler.accept(channel);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel);
+            Log.error("connection", "dropped after an internal error: " + e);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
             }
         }
     }

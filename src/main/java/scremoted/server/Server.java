@@ -52,6 +52,7 @@ public final class Server implements AutoCloseable {
         if (options.tls() != (tls != null)) {
             throw new IllegalArgumentException("TLS material must be given exactly when -c/-p are");
         }
+        Preload.all();
         Umask.restrict();
         if (options.has(Options.Flag.SELECT)) {
             Log.debug("main", () -> "-O select chooses the C server's poller; it has no effect here");
@@ -77,7 +78,7 @@ public final class Server implements AutoCloseable {
         for (ServerSocketChannel listener : listeners) {
             String where = "accept " + Listeners.describe(listener);
             Thread.ofVirtual().name(where).start(() -> AcceptLoop.run(where, listener::accept,
-                    channel -> Thread.ofVirtual().start(() -> connections.serve(channel))));
+                    channel -> Thread.ofVirtual().start(() -> AcceptLoop.closingOnFailure(channel, connections::serve))));
         }
         return server;
     }
