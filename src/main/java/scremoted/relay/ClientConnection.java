@@ -65,14 +65,14 @@ public final class ClientConnection implements ChannelEndpoint {
     }
 
     @Override
-    public boolean deliver(byte[] data) {
+    public long deliver(byte[] data) {
         lock.lock();
         try {
             if (aborted) {
-                return true;
+                return 0;
             }
             if (queuedBytes + data.length > queueLimit) {
-                return false;
+                return -1;
             }
             if (queuedBytes == 0) {
                 lastProgress = System.nanoTime();
@@ -82,16 +82,6 @@ public final class ClientConnection implements ChannelEndpoint {
             if (queue.size() == 1) {
                 ready.signal();
             }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public long backlog() {
-        lock.lock();
-        try {
             return queuedBytes;
         } finally {
             lock.unlock();

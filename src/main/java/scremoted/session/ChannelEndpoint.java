@@ -6,17 +6,17 @@ package scremoted.session;
  * except {@link #awaitBacklog}, which the reader calls without the lock.
  */
 public interface ChannelEndpoint {
-    /** Queue scamper's bytes for the client; false when the client's bounded queue is full. */
-    boolean deliver(byte[] data);
+    /**
+     * Queue scamper's bytes for the client. Returns the bytes now waiting for the client, or -1
+     * when its bounded queue is full.
+     */
+    long deliver(byte[] data);
 
     /** Scamper finished the channel: stop reading the client, write what is queued, then close. */
     void finish();
 
     /** Close the client connection now, dropping whatever is queued. */
     void abort();
-
-    /** Bytes queued for the client and not yet written to it. */
-    long backlog();
 
     /**
      * Waits, without the session's lock, until the backlog is at most {@code bytes}. False when the

@@ -294,9 +294,10 @@ public final class Session {
                     + u(channelId) + ", which has no client");
             return;
         }
-        if (!channel.endpoint.deliver(payload)) {
+        long backlog = channel.endpoint.deliver(payload);
+        if (backlog < 0) {
             dropClient(channel, "is not reading and its queue is full");
-        } else if (channel.endpoint.backlog() > registry.policy.clientBacklogHigh()) {
+        } else if (backlog > registry.policy.clientBacklogHigh()) {
             congested = channel;
         }
     }
