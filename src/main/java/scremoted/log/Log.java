@@ -33,10 +33,6 @@ public final class Log {
         out = stream;
     }
 
-    public static boolean debugEnabled() {
-        return debug;
-    }
-
     /** The message is only built when debug lines are on. */
     public static void debug(String where, Supplier<String> message) {
         if (debug) {
