@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import scremoted.buffer.PayloadPool;
 import scremoted.log.Log;
 import scremoted.session.ChannelEndpoint;
 import scremoted.session.Session;
@@ -26,11 +27,12 @@ public final class ClientConnection implements ChannelEndpoint {
 
     private final SocketChannel socket;
     private final Session session;
+    private final PayloadPool pool;
     private final int queueLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final Condition progress = lock.newCondition();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     /** Queued, plus what the writer has taken and not yet written. */
     private long queuedBytes;
     /** When the client last took bytes, or when its backlog last became non-empty. */
@@ -39,15 +41,20 @@ public final class ClientConnection implements ChannelEndpoint {
     private boolean aborted;
     private int channel;
 
-    private ClientConnection(SocketChannel socket, Session session, int queueLimit) {
+    private ClientConnection(SocketChannel socket, Session session, PayloadPool pool, int queueLimit) {
         this.socket = socket;
         this.session = session;
+        this.pool = pool;
         this.queueLimit = queueLimit;
     }
 
-    /** Opens a channel for a newly accepted client and starts relaying. */
-    public static void start(SocketChannel socket, Session session, int queueLimit) {
-        ClientConnection client = new ClientConnection(socket, session, queueLimit);
+    /**
+     * Opens a channel for a newly accepted client and starts relaying.
+     *
+     * @param pool where delivered payloads go back once written or dropped
+     */
+    public static void start(SocketChannel socket, Session session, PayloadPool pool, int queueLimit) {
+        ClientConnection client = new ClientConnection(socket, session, pool, queueLimit);
         try {
             socket.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
         } catch (IOException e) {
@@ -65,20 +72,22 @@ public final class ClientConnection implements ChannelEndpoint {
     }
 
     @Override
-    public long deliver(byte[] data) {
+    public long deliver(ByteBuffer data) {
         lock.lock();
         try {
             if (aborted) {
+                pool.release(data);
                 return 0;
             }
-            if (queuedBytes + data.length > queueLimit) {
+            if (queuedBytes + data.remaining() > queueLimit) {
+                pool.release(data);
                 return -1;
             }
             if (queuedBytes == 0) {
                 lastProgress = System.nanoTime();
             }
+            queuedBytes += data.remaining();
             queue.addLast(data);
-            queuedBytes += data.length;
             if (queue.size() == 1) {
                 ready.signal();
             }
@@ -126,6 +135,9 @@ public final class ClientConnection implements ChannelEndpoint {
         lock.lock();
         try {
             aborted = true;
+            for (ByteBuffer b : queue) {
+                pool.release(b);
+            }
             queue.clear();
             queuedBytes = 0;
             ready.signal();
@@ -181,7 +193,7 @@ public final class ClientConnection implements ChannelEndpoint {
                         batch = new ByteBuffer[Math.max(count, 16)];
                     }
                     for (int i = 0; i < count; i++) {
-                        batch[i] = ByteBuffer.wrap(queue.pollFirst());
+                        batch[i] = queue.pollFirst();
                     }
                 } finally {
                     lock.unlock();
@@ -197,14 +209,23 @@ public final class ClientConnection implements ChannelEndpoint {
         session.clientClosed(channel);
     }
 
+    /** Writes the batch, releasing each buffer once written, and the rest if the write fails. */
     private void writeFully(ByteBuffer[] batch, int count) throws IOException {
         int first = 0;
-        while (first < count) {
-            long written = socket.write(batch, first, count - first);
-            while (first < count && !batch[first].hasRemaining()) {
-                batch[first++] = null;
+        try {
+            while (first < count) {
+                long written = socket.write(batch, first, count - first);
+                while (first < count && !batch[first].hasRemaining()) {
+                    pool.release(batch[first]);
+                    batch[first++] = null;
+                }
+                tookBytes(written);
             }
-            tookBytes(written);
+        } finally {
+            for (; first < count; first++) {
+                pool.release(batch[first]);
+                batch[first] = null;
+            }
         }
     }
 

@@ -8,7 +8,9 @@ package scremoted.server;
  * @param unackedBytesPerSession client data sent to scamper and not yet acknowledged (kept for
  *     retransmission); beyond it client readers wait, which pushes back on the clients, never on
  *     the monitor's reader
+ * @param directPayloadBuffers how many 64 KiB off-heap buffers large relayed payloads may use at
+ *     most (see {@link scremoted.buffer.PayloadPool}); beyond them payloads go through the heap
  */
-public record Limits(int clientQueueBytes, int unackedBytesPerSession) {
-    public static final Limits DEFAULT = new Limits(16 << 20, 4 << 20);
+public record Limits(int clientQueueBytes, int unackedBytesPerSession, int directPayloadBuffers) {
+    public static final Limits DEFAULT = new Limits(16 << 20, 4 << 20, 512);
 }

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLSocket;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import scremoted.buffer.PayloadPool;
 import scremoted.log.Log;
 import scremoted.session.HelloRefused;
 import scremoted.session.Link;
@@ -31,6 +32,7 @@ import scremoted.wire.ProtocolException;
  */
 final class MonitorConnection {
     private final Sessions sessions;
+    private final PayloadPool pool;
     private final Timers timers;
     private final Timing timing;
     private final ServerTls tls;
@@ -40,8 +42,10 @@ final class MonitorConnection {
      * @param tls the TLS context, or null for plaintext
      * @param checkNames with client certificates: a monitor's name must be one its certificate names
      */
-    MonitorConnection(Sessions sessions, Timers timers, Timing timing, ServerTls tls, boolean checkNames) {
+    MonitorConnection(Sessions sessions, PayloadPool pool, Timers timers, Timing timing, ServerTls tls,
+            boolean checkNames) {
         this.sessions = sessions;
+        this.pool = pool;
         this.timers = timers;
         this.timing = timing;
         this.tls = tls;
@@ -80,20 +84,29 @@ final class MonitorConnection {
                 certificate = MonitorNames.peerCertificate(secure);
                 transport = secure;
             }
-            transport.setSoTimeout((int) Math.max(1, (helloEnd - System.nanoTime()) / 1_000_000));
-            in = new FrameReader(transport.getInputStream());
+            if (transport instanceof SSLSocket) {
+                transport.setSoTimeout((int) Math.max(1, (helloEnd - System.nanoTime()) / 1_000_000));
+                in = new FrameReader(transport.getInputStream());
+            } else {
+                // Plaintext: large payloads go from the channel into direct buffers, uncopied.
+                // The hello deadline's close ends a read that waits too long.
+                in = new FrameReader(channel, pool);
+            }
             Frame first = in.read();
             if (first == null) {
                 throw new java.io.EOFException("closed before the hello");
             }
             if (!first.isControl() || first.seq() != 0) {
+                pool.release(first.data());
                 throw new ProtocolException("first message is not a hello on channel 0 with sequence 0");
             }
             hello = Messages.decode(first);
             if (!(hello instanceof Control.MasterNew) && !(hello instanceof Control.MasterRes)) {
                 throw new ProtocolException("first message is " + hello + ", not MASTER_NEW or MASTER_RES");
             }
-            transport.setSoTimeout(0);
+            if (transport instanceof SSLSocket) {
+                transport.setSoTimeout(0);
+            }
             link = new Link(transport, socket, address);
         } catch (IOException e) {
             if (decided.compareAndSet(false, true)) {

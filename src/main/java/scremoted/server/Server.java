@@ -6,6 +6,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import scremoted.cli.Options;
+import scremoted.buffer.PayloadPool;
 import scremoted.log.Log;
 import scremoted.session.SessionPolicy;
 import scremoted.session.Sessions;
@@ -61,10 +62,11 @@ public final class Server implements AutoCloseable {
         SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
                 timing.receiveNanos(), limits.unackedBytesPerSession(),
                 Math.min(2 << 20, limits.clientQueueBytes() / 4), timing.seconds(5));
+        PayloadPool pool = new PayloadPool(limits.directPayloadBuffers());
         UnixClientPort port = new UnixClientPort(options.unixDir(),
                 MonitorSocket.mode(options.has(Options.Flag.ALLOWGROUP), options.has(Options.Flag.ALLOWOTHER)),
-                limits.clientQueueBytes());
-        Sessions sessions = new Sessions(policy, timers, port);
+                pool, limits.clientQueueBytes());
+        Sessions sessions = new Sessions(policy, timers, port, pool);
         List<ServerSocketChannel> listeners;
         try {
             listeners = Listeners.bind(options);
@@ -73,7 +75,7 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         Server server = new Server(listeners, sessions, timers);
-        MonitorConnection connections = new MonitorConnection(sessions, timers, timing, tls,
+        MonitorConnection connections = new MonitorConnection(sessions, pool, timers, timing, tls,
                 !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
             String where = "accept " + Listeners.describe(listener);

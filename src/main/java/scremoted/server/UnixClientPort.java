@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import scremoted.buffer.PayloadPool;
 import scremoted.relay.ClientConnection;
 import scremoted.session.ClientPort;
 import scremoted.session.Session;
@@ -13,11 +14,13 @@ import scremoted.unix.MonitorSocket;
 final class UnixClientPort implements ClientPort {
     private final Path dir;
     private final Set<PosixFilePermission> mode;
+    private final PayloadPool pool;
     private final int clientQueueBytes;
 
-    UnixClientPort(Path dir, Set<PosixFilePermission> mode, int clientQueueBytes) {
+    UnixClientPort(Path dir, Set<PosixFilePermission> mode, PayloadPool pool, int clientQueueBytes) {
         this.dir = dir;
         this.mode = mode;
+        this.pool = pool;
         this.clientQueueBytes = clientQueueBytes;
     }
 
@@ -25,7 +28,7 @@ final class UnixClientPort implements ClientPort {
     public AutoCloseable open(Session session, String name) throws IOException {
         MonitorSocket socket = MonitorSocket.bind(dir, name, mode);
         Thread.ofVirtual().start(() -> AcceptLoop.run("unix " + name, socket::accept,
-                client -> ClientConnection.start(client, session, clientQueueBytes)));
+                client -> ClientConnection.start(client, session, pool, clientQueueBytes)));
         return socket;
     }
 }

@@ -1,5 +1,7 @@
 package scremoted.session;
 
+import java.nio.ByteBuffer;
+
 /**
  * The local end of a channel: a client connection. The session calls these with its lock held,
  * from the monitor's reader thread or from the thread destroying the session, so none may block,
@@ -7,10 +9,11 @@ package scremoted.session;
  */
 public interface ChannelEndpoint {
     /**
-     * Queue scamper's bytes for the client. Returns the bytes now waiting for the client, or -1
-     * when its bounded queue is full.
+     * Queue scamper's bytes (position to limit) for the client, taking the buffer over: the
+     * endpoint releases it to the pool once written or dropped. Returns the bytes now waiting for
+     * the client, or -1 when its bounded queue is full.
      */
-    long deliver(byte[] data);
+    long deliver(ByteBuffer data);
 
     /** Scamper finished the channel: stop reading the client, write what is queued, then close. */
     void finish();

@@ -1,6 +1,7 @@
 package scremoted.session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -181,6 +182,7 @@ public final class Session {
                 lock.lock();
                 try {
                     if (link != serving) {
+                        registry.pool.release(frame.data());
                         return;
                     }
                     handle(frame);
@@ -244,11 +246,12 @@ public final class Session {
     /** One frame from the monitor. Lock held. */
     private void handle(Frame frame) throws ProtocolException {
         if (frame.seq() != rcvNxt) {
+            registry.pool.release(frame.data());
             throw new ProtocolException("sequence " + u(frame.seq()) + ", expected " + u(rcvNxt));
         }
         if (!frame.isControl()) {
             acknowledge(frame.seq());
-            deliver(frame.channel(), frame.payload());
+            deliver(frame.channel(), frame.data());
             return;
         }
         Control message = Messages.decode(frame);
@@ -287,10 +290,13 @@ public final class Session {
         }
     }
 
-    private void deliver(int channelId, byte[] payload) {
+    /** Hands the payload on to the channel's client, or back to the pool. */
+    private void deliver(int channelId, ByteBuffer payload) {
         Channel channel = channels.get(channelId);
         if (channel == null || channel.finReceived) {
-            Log.debug("session", () -> describe() + ": dropped " + payload.length + " bytes for channel "
+            int length = payload.remaining();
+            registry.pool.release(payload);
+            Log.debug("session", () -> describe() + ": dropped " + length + " bytes for channel "
                     + u(channelId) + ", which has no client");
             return;
         }

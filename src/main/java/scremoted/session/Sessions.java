@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import scremoted.buffer.PayloadPool;
 import scremoted.wire.Control;
 
 /**
@@ -23,12 +24,15 @@ public final class Sessions {
     final SessionPolicy policy;
     final Timers timers;
     final ClientPort clientPort;
+    final PayloadPool pool;
     final int initialSequence = Integer.parseUnsignedInt(System.getProperty(INITIAL_SEQUENCE_PROPERTY, "0"));
 
-    public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort) {
+    /** @param pool where dropped payloads from {@link scremoted.wire.FrameReader} go back to */
+    public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort, PayloadPool pool) {
         this.policy = policy;
         this.timers = timers;
         this.clientPort = clientPort;
+        this.pool = pool;
     }
 
     /** MASTER_NEW: a new session on this link, or refused (duplicate magic, socket not creatable). */

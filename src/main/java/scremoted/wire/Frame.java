@@ -1,17 +1,38 @@
 package scremoted.wire;
 
-/** One message as it crosses the wire: header fields and the payload. */
-public record Frame(int seq, int channel, byte[] payload) {
+import java.nio.ByteBuffer;
+
+/**
+ * One message as it crosses the wire: header fields and the payload, which is {@code data}'s
+ * position to limit (a heap or a direct buffer; see {@link FrameReader}).
+ */
+public record Frame(int seq, int channel, ByteBuffer data) {
     public static final int HEADER_LENGTH = 10;
     public static final int MAX_PAYLOAD = 65535;
+
+    public Frame(int seq, int channel, byte[] payload) {
+        this(seq, channel, ByteBuffer.wrap(payload));
+    }
 
     public boolean isControl() {
         return channel == 0;
     }
 
+    public int length() {
+        return data.remaining();
+    }
+
+    /** A copy of the payload. */
+    public byte[] payload() {
+        byte[] copy = new byte[data.remaining()];
+        data.get(data.position(), copy);
+        return copy;
+    }
+
     /** Header and payload in one array, ready for a single write. */
     public byte[] encode() {
-        return encode(seq, channel, payload, 0, payload.length);
+        byte[] p = payload();
+        return encode(seq, channel, p, 0, p.length);
     }
 
     public static byte[] encode(int seq, int channel, byte[] payload, int offset, int length) {

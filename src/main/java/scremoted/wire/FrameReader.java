@@ -3,22 +3,40 @@ package scremoted.wire;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ScatteringByteChannel;
+import scremoted.buffer.PayloadPool;
 
 /**
- * Reads whole frames from a stream. Small frames are parsed out of a small buffer; large payloads
- * are read straight into their own array, so no frame-sized buffer is kept per connection.
+ * Reads whole frames. Headers and small frames are parsed out of a small carry buffer; a larger
+ * payload is read straight into a buffer of its own, together with the bytes that follow it (the
+ * next header) in one scattering read, so a stream of large frames costs one read call per frame
+ * and no frame-sized buffer is kept per connection.
+ *
+ * <p>With a {@link PayloadPool}, large data payloads go into the pool's direct buffers, which the
+ * caller hands on and releases; control payloads and the rest are heap buffers of their exact size.
  */
 public final class FrameReader {
     /** Holds a header and a run of small frames; an idle connection keeps only this much. */
-    static final int BUFFER = 512;
+    static final int CARRY = 512;
 
-    private final InputStream in;
-    private final byte[] buf = new byte[BUFFER];
-    private int pos;
-    private int lim;
+    private final ScatteringByteChannel in;
+    private final PayloadPool pool;
+    /** Unread bytes between position and limit, between calls. */
+    private final ByteBuffer carry;
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
 
+    /** Frames from a stream, into heap buffers. */
     public FrameReader(InputStream in) {
+        this(new StreamChannel(in), null);
+    }
+
+    /** Frames from a channel; large data payloads into the pool's buffers when it is not null. */
+    public FrameReader(ScatteringByteChannel in, PayloadPool pool) {
         this.in = in;
+        this.pool = pool;
+        this.carry = (pool != null ? ByteBuffer.allocateDirect(CARRY) : ByteBuffer.allocate(CARRY)).limit(0);
+        scatter[1] = carry;
     }
 
     /**
@@ -31,46 +49,56 @@ public final class FrameReader {
         if (!fill(Frame.HEADER_LENGTH)) {
             return null;
         }
-        int seq = Frame.getInt(buf, pos);
-        int channel = Frame.getInt(buf, pos + 4);
-        int length = (buf[pos + 8] & 0xff) << 8 | (buf[pos + 9] & 0xff);
-        pos += Frame.HEADER_LENGTH;
+        int seq = carry.getInt();
+        int channel = carry.getInt();
+        int length = carry.getShort() & 0xffff;
         if (length == 0) {
             throw new ProtocolException("empty payload on channel " + Integer.toUnsignedString(channel));
         }
-        byte[] payload = new byte[length];
-        int have = Math.min(lim - pos, length);
-        System.arraycopy(buf, pos, payload, 0, have);
-        pos += have;
-        while (have < length) {
-            int n = in.read(payload, have, length - have);
-            if (n < 0) {
-                throw new EOFException("stream ended inside a frame");
-            }
-            have += n;
+        if (length <= carry.remaining()) {
+            byte[] payload = new byte[length];
+            carry.get(payload);
+            return new Frame(seq, channel, payload);
         }
-        return new Frame(seq, channel, payload);
+        ByteBuffer payload = channel != 0 && pool != null ? pool.take(length) : ByteBuffer.allocate(length);
+        payload.put(carry);
+        carry.clear();
+        try {
+            scatter[0] = payload;
+            while (payload.hasRemaining()) {
+                if (in.read(scatter) < 0) {
+                    throw new EOFException("stream ended inside a frame");
+                }
+            }
+        } catch (IOException e) {
+            if (pool != null) {
+                pool.release(payload);
+            }
+            throw e;
+        } finally {
+            scatter[0] = null;
+            carry.flip();
+        }
+        return new Frame(seq, channel, payload.flip());
     }
 
     /** True when n bytes are buffered; false at end of stream with nothing buffered. */
     private boolean fill(int n) throws IOException {
-        if (lim - pos >= n) {
+        if (carry.remaining() >= n) {
             return true;
         }
-        if (pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-            lim -= pos;
-            pos = 0;
-        }
-        while (lim < n) {
-            int r = in.read(buf, lim, buf.length - lim);
-            if (r < 0) {
-                if (lim == 0) {
-                    return false;
+        carry.compact();
+        try {
+            while (carry.position() < n) {
+                if (in.read(carry) < 0) {
+                    if (carry.position() == 0) {
+                        return false;
+                    }
+                    throw new EOFException("stream ended inside a frame header");
                 }
-                throw new EOFException("stream ended inside a frame header");
             }
-            lim += r;
+        } finally {
+            carry.flip();
         }
         return true;
     }

@@ -24,18 +24,26 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import scremoted.buffer.PayloadPool;
 import scremoted.wire.WireTestSupport.ChunkedInputStream;
+import scremoted.wire.WireTestSupport.ChunkedScatterChannel;
 import scremoted.wire.WireTestSupport.OneByteInputStream;
 
 class FrameReaderTest {
-    private static final int B = FrameReader.BUFFER;
+    private static final int B = FrameReader.CARRY;
 
 
-    /** The three ways the tests deliver a byte stream. */
-    private static final List<Function<byte[], InputStream>> DELIVERIES = List.of(
-            ByteArrayInputStream::new,
-            OneByteInputStream::new,
-            b -> new ChunkedInputStream(b, 42, 3000));
+    /**
+     * The ways the tests deliver a byte stream: streams (heap payloads), and scattering channels
+     * with a payload pool (large data payloads in direct buffers, read together with what follows).
+     */
+    private static final List<Function<byte[], FrameReader>> DELIVERIES = List.of(
+            b -> new FrameReader(new ByteArrayInputStream(b)),
+            b -> new FrameReader(new OneByteInputStream(b)),
+            b -> new FrameReader(new ChunkedInputStream(b, 42, 3000)),
+            b -> new FrameReader(new ChunkedScatterChannel(b, Integer.MAX_VALUE), new PayloadPool(4)),
+            b -> new FrameReader(new ChunkedScatterChannel(b, 1), new PayloadPool(4)),
+            b -> new FrameReader(new ChunkedScatterChannel(b, 3000), new PayloadPool(1000)));
 
     private static byte[] pattern(int length, int salt) {
         byte[] p = new byte[length];
@@ -60,7 +68,7 @@ class FrameReaderTest {
     @Test
     void emptyStreamIsACleanEnd() throws IOException {
         for (var d : DELIVERIES) {
-            FrameReader r = new FrameReader(d.apply(new byte[0]));
+            FrameReader r = (d.apply(new byte[0]));
             assertNull(r.read());
             assertNull(r.read(), "still at the end");
         }
@@ -72,7 +80,7 @@ class FrameReaderTest {
         byte[] b = pattern(1, 2);
         byte[] stream = concat(frame(1, 2, a), frame(0xffffffff, 0xffffffff, b));
         for (var d : DELIVERIES) {
-            FrameReader r = new FrameReader(d.apply(stream));
+            FrameReader r = (d.apply(stream));
             assertFrame(r.read(), 1, 2, a);
             assertFrame(r.read(), 0xffffffff, 0xffffffff, b);
             assertNull(r.read());
@@ -91,10 +99,10 @@ class FrameReaderTest {
     @Test
     void lengthZeroIsAProtocolError() {
         for (var d : DELIVERIES) {
-            assertThrows(ProtocolException.class, () -> new FrameReader(d.apply(header(0, 0, 0))).read());
-            assertThrows(ProtocolException.class, () -> new FrameReader(d.apply(header(5, 1, 0))).read());
+            assertThrows(ProtocolException.class, () -> (d.apply(header(0, 0, 0))).read());
+            assertThrows(ProtocolException.class, () -> (d.apply(header(5, 1, 0))).read());
             // with more bytes after it, and after a good frame
-            FrameReader r = new FrameReader(d.apply(concat(frame(0, 0, bytes(4)), header(1, 0, 0), frame(1, 0, bytes(4)))));
+            FrameReader r = (d.apply(concat(frame(0, 0, bytes(4)), header(1, 0, 0), frame(1, 0, bytes(4)))));
             try {
                 assertFrame(r.read(), 0, 0, bytes(4));
             } catch (IOException e) {
@@ -112,9 +120,9 @@ class FrameReaderTest {
             byte[] partial = Arrays.copyOf(h, cut);
             for (var d : DELIVERIES) {
                 int c = cut;
-                assertThrows(EOFException.class, () -> new FrameReader(d.apply(partial)).read(), "cut " + c);
+                assertThrows(EOFException.class, () -> (d.apply(partial)).read(), "cut " + c);
                 // after a complete frame as well
-                FrameReader r = new FrameReader(d.apply(concat(good, partial)));
+                FrameReader r = (d.apply(concat(good, partial)));
                 assertFrame(r.read(), 7, 0, bytes(4));
                 assertThrows(EOFException.class, r::read, "cut " + c);
             }
@@ -135,12 +143,12 @@ class FrameReaderTest {
                 byte[] partial = Arrays.copyOf(whole, cut);
                 for (var d : DELIVERIES) {
                     String what = "length " + length + " cut " + cut;
-                    assertThrows(EOFException.class, () -> new FrameReader(d.apply(partial)).read(), what);
+                    assertThrows(EOFException.class, () -> (d.apply(partial)).read(), what);
                 }
             }
             // and the whole frame reads
             for (var d : DELIVERIES) {
-                FrameReader r = new FrameReader(d.apply(whole));
+                FrameReader r = (d.apply(whole));
                 assertFrame(r.read(), 3, 9, payload);
                 assertNull(r.read());
             }
@@ -153,7 +161,7 @@ class FrameReaderTest {
         byte[] small = bytes(5, 0, 0, 0, 9);
         byte[] stream = concat(frame(0, 0, small), frame(1, 1, big), frame(2, 0, small), frame(3, 2, big), frame(4, 3, bytes(1)));
         for (var d : DELIVERIES) {
-            FrameReader r = new FrameReader(d.apply(stream));
+            FrameReader r = (d.apply(stream));
             assertFrame(r.read(), 0, 0, small);
             assertFrame(r.read(), 1, 1, big);
             assertFrame(r.read(), 2, 0, small);
@@ -181,9 +189,9 @@ class FrameReaderTest {
                 out.writeBytes(frame(i, i % 3, payloads.get(i)));
             }
             byte[] stream = out.toByteArray();
-            List<Function<byte[], InputStream>> ways = lead % 7 == 0 ? DELIVERIES : DELIVERIES.subList(0, 1);
+            List<Function<byte[], FrameReader>> ways = lead % 7 == 0 ? DELIVERIES : DELIVERIES.subList(0, 1);
             for (var d : ways) {
-                FrameReader r = new FrameReader(d.apply(stream));
+                FrameReader r = (d.apply(stream));
                 for (int i = 0; i < payloads.size(); i++) {
                     assertFrame(r.read(), i, i % 3, payloads.get(i));
                 }
@@ -193,7 +201,7 @@ class FrameReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 9, 10, 11, 100, FrameReader.BUFFER - 1, FrameReader.BUFFER, FrameReader.BUFFER + 1, 5000})
+    @ValueSource(ints = {1, 2, 9, 10, 11, 100, FrameReader.CARRY - 1, FrameReader.CARRY, FrameReader.CARRY + 1, 5000})
     void fixedChunkSizes(int chunk) throws IOException {
         Random rnd = new Random(chunk);
         List<byte[]> payloads = new ArrayList<>();
@@ -244,12 +252,65 @@ class FrameReaderTest {
         byte[] big = pattern(5000, 1);
         byte[] stream = concat(frame(1, 1, big), frame(2, 0, bytes(4)), frame(3, 1, big));
         for (var d : DELIVERIES) {
-            FrameReader r = new FrameReader(d.apply(stream));
+            FrameReader r = (d.apply(stream));
             assertFrame(r.read(), 1, 1, big);
             assertFrame(r.read(), 2, 0, bytes(4));
             assertFrame(r.read(), 3, 1, big);
             assertNull(r.read());
         }
+    }
+
+    @Test
+    void withAPoolLargeDataPayloadsAreDirectAndTheRestHeap() throws IOException {
+        PayloadPool pool = new PayloadPool(8);
+        byte[] big = pattern(PayloadPool.MIN_DIRECT_PAYLOAD, 3);
+        byte[] small = pattern(PayloadPool.MIN_DIRECT_PAYLOAD - 1, 4);
+        byte[] stream = concat(frame(1, 7, big), frame(2, 0, big), frame(3, 7, small));
+        FrameReader r = new FrameReader(new ChunkedScatterChannel(stream, 1000), pool);
+        Frame data = r.read();
+        assertFrame(data, 1, 7, big);
+        assertTrue(data.data().isDirect(), "large data payload");
+        Frame control = r.read();
+        assertFrame(control, 2, 0, big);
+        assertFalse(control.data().isDirect(), "control payloads are never pooled");
+        Frame smallData = r.read();
+        assertFrame(smallData, 3, 7, small);
+        assertFalse(smallData.data().isDirect(), "small data payload");
+        assertNull(r.read());
+        assertEquals(1, pool.created());
+    }
+
+    @Test
+    void aRunOfLargeFramesTakesOneReadCallEach() throws IOException {
+        byte[] big = pattern(Frame.MAX_PAYLOAD, 5);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int frames = 20;
+        for (int i = 0; i < frames; i++) {
+            out.writeBytes(frame(i, 1, big));
+        }
+        ChunkedScatterChannel channel = new ChunkedScatterChannel(out.toByteArray(), Integer.MAX_VALUE);
+        PayloadPool pool = new PayloadPool(2);
+        FrameReader r = new FrameReader(channel, pool);
+        for (int i = 0; i < frames; i++) {
+            Frame f = r.read();
+            assertFrame(f, i, 1, big);
+            pool.release(f.data());
+        }
+        assertNull(r.read());
+        // the first header, then one scattering read per payload (bringing the next header), then the end
+        assertEquals(frames + 2, channel.calls);
+        assertEquals(1, pool.created(), "each payload's buffer was released and reused");
+    }
+
+    @Test
+    void aStreamEndingInsideAPooledPayloadGivesItsBufferBack() {
+        PayloadPool pool = new PayloadPool(1);
+        byte[] whole = frame(1, 1, pattern(10_000, 6));
+        byte[] cut = Arrays.copyOf(whole, 6_000);
+        FrameReader r = new FrameReader(new ChunkedScatterChannel(cut, 1000), pool);
+        assertThrows(EOFException.class, r::read);
+        assertEquals(1, pool.created());
+        assertEquals(1, pool.free());
     }
 
     @Test

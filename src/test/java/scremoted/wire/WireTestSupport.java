@@ -3,6 +3,8 @@ package scremoted.wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ScatteringByteChannel;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,6 +61,57 @@ final class WireTestSupport {
     }
 
     /** An InputStream that hands out at most one byte per read call. */
+    /**
+     * A byte array as a channel that gives at most {@code chunk} bytes per read call, spread over
+     * as many of a scattering read's buffers as they fill, as a socket's readv does.
+     */
+    static final class ChunkedScatterChannel implements ScatteringByteChannel {
+        private final byte[] data;
+        private final int chunk;
+        private int pos;
+        int calls;
+
+        ChunkedScatterChannel(byte[] data, int chunk) {
+            this.data = data;
+            this.chunk = chunk;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            calls++;
+            if (pos >= data.length) {
+                return -1;
+            }
+            int budget = Math.min(chunk, data.length - pos);
+            int total = 0;
+            for (int i = offset; i < offset + length && total < budget; i++) {
+                int n = Math.min(dsts[i].remaining(), budget - total);
+                dsts[i].put(data, pos, n);
+                pos += n;
+                total += n;
+            }
+            return total;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts) {
+            return read(dsts, 0, dsts.length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            return (int) read(new ByteBuffer[] {dst});
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
     static final class OneByteInputStream extends InputStream {
         private final byte[] data;
         private int pos;

@@ -1,0 +1,72 @@
+package scremoted.buffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class PayloadPoolTest {
+    @Test
+    void largePayloadsGetDirectBuffersWithTheirLengthAsLimit() {
+        PayloadPool pool = new PayloadPool(2);
+        ByteBuffer b = pool.take(PayloadPool.MIN_DIRECT_PAYLOAD);
+        assertTrue(b.isDirect());
+        assertEquals(0, b.position());
+        assertEquals(PayloadPool.MIN_DIRECT_PAYLOAD, b.limit());
+        ByteBuffer max = pool.take(65535);
+        assertTrue(max.isDirect());
+        assertEquals(65535, max.limit());
+        assertEquals(2, pool.created());
+    }
+
+    @Test
+    void smallPayloadsGetHeapBuffersOfTheirExactSize() {
+        PayloadPool pool = new PayloadPool(2);
+        ByteBuffer b = pool.take(PayloadPool.MIN_DIRECT_PAYLOAD - 1);
+        assertFalse(b.isDirect());
+        assertEquals(PayloadPool.MIN_DIRECT_PAYLOAD - 1, b.capacity());
+        assertEquals(0, pool.created());
+    }
+
+    @Test
+    void pastTheLimitPayloadsGoThroughTheHeap() {
+        PayloadPool pool = new PayloadPool(1);
+        ByteBuffer first = pool.take(10_000);
+        ByteBuffer second = pool.take(10_000);
+        assertTrue(first.isDirect());
+        assertFalse(second.isDirect());
+        assertEquals(10_000, second.capacity());
+        assertEquals(1, pool.created());
+    }
+
+    @Test
+    void releasedBuffersAreReusedClearedAndNotMultiplied() {
+        PayloadPool pool = new PayloadPool(1);
+        ByteBuffer b = pool.take(5000);
+        b.position(1234);
+        pool.release(b);
+        assertEquals(1, pool.free());
+        ByteBuffer again = pool.take(40_000);
+        assertSame(b, again);
+        assertEquals(0, again.position());
+        assertEquals(40_000, again.limit());
+        assertEquals(0, pool.free());
+        assertEquals(1, pool.created());
+    }
+
+    @Test
+    void releasingAHeapOrForeignBufferDoesNothing() {
+        PayloadPool pool = new PayloadPool(4);
+        pool.release(pool.take(100));
+        pool.release(ByteBuffer.allocate(PayloadPool.BUFFER_BYTES));
+        pool.release(ByteBuffer.allocateDirect(1000));
+        assertEquals(0, pool.free());
+        ByteBuffer b = pool.take(5000);
+        assertNotSame(null, b);
+        assertEquals(1, pool.created());
+    }
+}
