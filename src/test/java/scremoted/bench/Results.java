@@ -75,6 +75,7 @@ final class Results {
         r.add(new Row("rtt.n", "Round trips measured (time-bounded)", "", Goal.INFO, 0, "info"));
         r.add(new Row("bulk1.mbps", bulk1, "MB/s", Goal.RATIO_AT_LEAST, 1.5, ">= 1.5x C"));
         r.add(new Row("bulkN.mbps", bulkN, "MB/s", Goal.RATIO_AT_LEAST, 1.5, ">= 1.5x C"));
+        r.add(new Row("bulk1.warmupMbps", bulk1 + ", warm-up run (first after start)", "MB/s", Goal.INFO, 0, "info"));
         r.add(new Row("bulk1.cpuPerGB", "Server CPU per GB relayed, 1 flow", "s/GB", Goal.INFO, 0, "info (lower is better)"));
         r.add(new Row("bulkN.cpuPerGB", "Server CPU per GB relayed, " + config.multiMonitors() + " flows", "s/GB",
                 Goal.INFO, 0, "info (lower is better)"));

@@ -94,9 +94,15 @@ final class Scenarios {
     /**
      * 2 and 6: each of {@code monitors} monitors floods {@code bytes} to one unix client that reads
      * as fast as it can. Aggregate MB/s (10^6 bytes) and the server's CPU seconds per GB (10^9):
-     * the medians of {@code bulkRepeats} runs (loopback throughput on 2 cores is noisy).
+     * the medians of {@code bulkRepeats} runs (loopback throughput on 2 cores is noisy), after one
+     * warm-up run of the same size, reported on its own: a JVM compiles its hot paths during the
+     * first second or so of traffic, and a long-running server is measured warm.
      */
     void bulk(ServerUnderTest server, Results.ServerResults r, String key, int monitors, long bytes) throws Exception {
+        Results.ServerResults warm = new Results.ServerResults(r.label);
+        bulkOnce(server, warm, key, monitors, bytes, 0);
+        warm.notes.forEach(r::note);
+        r.put(key + ".warmupMbps", warm.get(key + ".mbps"));
         List<Double> mbps = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < config.bulkRepeats(); i++) {
@@ -170,8 +176,8 @@ final class Scenarios {
                 double cpu = ServerUnderTest.ticksToSeconds(cpu1 - cpu0);
                 r.put(key + ".cpu", cpu);
                 r.put(key + ".cpuPerGB", all ? cpu / (total / 1e9) : Double.NaN);
-                log.accept(String.format("%s %s run %d: %d/%d flows complete, %.1f MB in %.2f s = %.1f MB/s, server CPU %.2f s",
-                        r.label, key, run, complete, monitors, total / 1e6, seconds, total / 1e6 / seconds, cpu));
+                log.accept(String.format("%s %s run %s: %d/%d flows complete, %.1f MB in %.2f s = %.1f MB/s, server CPU %.2f s",
+                        r.label, key, run == 0 ? "warm-up" : String.valueOf(run), complete, monitors, total / 1e6, seconds, total / 1e6 / seconds, cpu));
                 if (!all) {
                     r.note(key + ": only " + complete + " of " + monitors + " flows complete ("
                             + total / 1_000_000 + " MB arrived); lost monitors: " + fleet.lost().size()

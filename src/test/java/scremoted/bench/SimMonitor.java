@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -26,8 +28,11 @@ import scremoted.wire.Messages;
  * that channel as fast as the window allows (data frames of up to 65535 bytes, at most
  * {@link #WINDOW} bytes unacknowledged), then keep the channel open until the client closes it.
  *
- * <p>Threads: one virtual thread reads; writes (ACKs, echoes, floods, keepalives) are serialized
- * by one lock that also guards the sequence numbers, so frames leave in sequence order.
+ * <p>Threads: one virtual thread reads; the state lock guards the sequence numbers and the window,
+ * and a write lock, taken while the state lock is held, serializes writes (ACKs, echoes, floods,
+ * keepalives), so frames leave in sequence order. A flood's write holds only the write lock, so ACKs
+ * are taken in while it writes. Plaintext floods are written from a direct buffer, so the generator
+ * does not copy them.
  */
 final class SimMonitor implements AutoCloseable {
     static final int WINDOW = 4 << 20;
@@ -41,6 +46,9 @@ final class SimMonitor implements AutoCloseable {
     private final FrameReader in;
     private final String id;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The TCP socket's channel with plaintext, else null. */
+    private final SocketChannel plain;
     private final Condition acked = lock.newCondition();
     private final ArrayDeque<Integer> unackedLengths = new ArrayDeque<>();
     /** Channels the server opened and has not finished; true once we sent our FIN on it. */
@@ -58,6 +66,7 @@ final class SimMonitor implements AutoCloseable {
     private SimMonitor(String name, Socket raw, Socket socket, FrameReader in, String id) throws IOException {
         this.name = name;
         this.raw = raw;
+        this.plain = socket == raw ? raw.getChannel() : null;
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.in = in;
@@ -70,7 +79,7 @@ final class SimMonitor implements AutoCloseable {
      */
     static SimMonitor connect(InetSocketAddress server, String name, int timeoutMillis, SSLSocketFactory tls)
             throws IOException {
-        Socket raw = new Socket();
+        Socket raw = SocketChannel.open().socket();
         Socket socket = raw;
         try {
             raw.setTcpNoDelay(true);
@@ -240,8 +249,13 @@ final class SimMonitor implements AutoCloseable {
     }
 
     private void write(byte[] b) throws IOException {
-        out.write(b);
-        lastSent = System.nanoTime();
+        writeLock.lock();
+        try {
+            out.write(b);
+            lastSent = System.nanoTime();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Sends n bytes on the channel, keeping at most WINDOW bytes unacknowledged. */
@@ -250,6 +264,7 @@ final class SimMonitor implements AutoCloseable {
         for (int i = Frame.HEADER_LENGTH; i < frame.length; i++) {
             frame[i] = (byte) ('a' + i % 26);
         }
+        ByteBuffer direct = plain != null ? ByteBuffer.allocateDirect(frame.length).put(frame).clear() : null;
         long left = n;
         try {
             while (left > 0) {
@@ -268,10 +283,22 @@ final class SimMonitor implements AutoCloseable {
                     frame[8] = (byte) (len >>> 8);
                     frame[9] = (byte) len;
                     reliable(len);
-                    out.write(frame, 0, Frame.HEADER_LENGTH + len);
-                    lastSent = System.nanoTime();
+                    writeLock.lock();
                 } finally {
                     lock.unlock();
+                }
+                try {
+                    if (direct != null) {
+                        direct.clear().put(0, frame, 0, Frame.HEADER_LENGTH).limit(Frame.HEADER_LENGTH + len);
+                        while (direct.hasRemaining()) {
+                            plain.write(direct);
+                        }
+                    } else {
+                        out.write(frame, 0, Frame.HEADER_LENGTH + len);
+                    }
+                    lastSent = System.nanoTime();
+                } finally {
+                    writeLock.unlock();
                 }
                 left -= len;
             }
