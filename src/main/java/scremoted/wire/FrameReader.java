@@ -35,7 +35,7 @@ public final class FrameReader {
     public FrameReader(ScatteringByteChannel in, PayloadPool pool) {
         this.in = in;
         this.pool = pool;
-        this.carry = (pool != null ? ByteBuffer.allocateDirect(CARRY) : ByteBuffer.allocate(CARRY)).limit(0);
+        this.carry = ByteBuffer.allocate(CARRY).limit(0);
         scatter[1] = carry;
     }
 

@@ -87,6 +87,10 @@ final class Results {
         r.add(new Row("idle.rss." + max, "RSS with " + max + " idle monitors", "KiB", Goal.INFO, 0, "info"));
         r.add(new Row("scale.connected", "Scale: monitors connected of " + n, "", Goal.AT_LEAST, n, "all " + n));
         r.add(new Row("scale.rate", "Scale: connection rate", "monitors/s", Goal.RATIO_AT_LEAST, 1.0, ">= 1.0x C"));
+        r.add(new Row("scale.coldRate", "Scale: connection rate, warm-up burst on a fresh server", "monitors/s",
+                Goal.INFO, 0, "info"));
+        r.add(new Row("scale.cpuMicros", "Scale: server CPU per monitor connected", "us", Goal.INFO, 0,
+                "info (lower is better)"));
         r.add(new Row("scale.lost", "Scale: sessions lost in the hold (ours " + config.scaleHoldMillisOurs() / 1000.0
                 + " s at " + config.oursMillisPerSecond() + " ms/s = 1 min; C " + config.scaleHoldMillisC() / 1000.0
                 + " s)", "", Goal.AT_MOST, 0, "0"));

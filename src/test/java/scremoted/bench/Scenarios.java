@@ -247,25 +247,29 @@ final class Scenarios {
     }
 
     /**
-     * 4: N monitors connect (at most connectParallel hellos in flight) on a fresh server, after an
-     * unmeasured warm-up of N/10; the rate;
+     * 4: N monitors connect (at most connectParallel hellos in flight), after a warm-up burst of N
+     * (connected, then dropped) on the fresh server, whose rate is reported on its own: a JVM
+     * compiles its connection path during the first thousands of connections; the rate;
      * then all stay connected through the hold (ours: a shortened "minute" with keepalives both ways).
      */
     void scale(ServerUnderTest server, Results.ServerResults r, boolean shortenedTimers) throws Exception {
         long keepaliveMillis = shortenedTimers ? Math.max(200, 10 * config.oursMillisPerSecond()) : 10_000;
-        warmUp(server, "sw", config.scaleMonitors() / 10);
+        r.put("scale.coldRate", warmUp(server, "sw", config.scaleMonitors()));
         try (Fleet fleet = new Fleet(server, "s", keepaliveMillis)) {
+            long cpu0 = server.cpuTicks();
             long t0 = System.nanoTime();
             int ok = fleet.connect(config.scaleMonitors(), config.connectParallel(), 180_000);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = ServerUnderTest.ticksToSeconds(server.cpuTicks() - cpu0);
             r.put("scale.connected", ok);
             r.put("scale.rate", ok / seconds);
+            r.put("scale.cpuMicros", cpu * 1e6 / Math.max(1, ok));
             r.put("scale.fds", server.openFiles());
             if (ok != config.scaleMonitors()) {
                 r.note("scale: " + ok + " of " + config.scaleMonitors() + " connected: " + first(fleet.failures()));
             }
-            log.accept(String.format("%s scale: %d monitors in %.2f s = %.0f/s; server fds %d", r.label, ok, seconds,
-                    ok / seconds, server.openFiles()));
+            log.accept(String.format("%s scale: %d monitors in %.2f s = %.0f/s, server CPU %.2f s; server fds %d",
+                    r.label, ok, seconds, ok / seconds, cpu, server.openFiles()));
             long hold = shortenedTimers ? config.scaleHoldMillisOurs() : config.scaleHoldMillisC();
             Thread.sleep(hold);
             List<SimMonitor> lost = fleet.lost();
@@ -283,15 +287,21 @@ final class Scenarios {
     }
 
     /**
-     * Connects and drops n monitors, unmeasured: both the server and this generator run the hello
-     * path compiled, not interpreted, when the measured burst starts (the generator JVM is colder
-     * for the first server measured than for the second otherwise).
+     * Connects and drops n monitors, before the measured burst: both the server and this generator
+     * run the hello path compiled, not interpreted, when the measured burst starts (the generator
+     * JVM is colder for the first server measured than for the second otherwise).
+     *
+     * @return the warm-up burst's rate, monitors connected per second
      */
-    private void warmUp(ServerUnderTest server, String prefix, int n) throws InterruptedException {
+    private double warmUp(ServerUnderTest server, String prefix, int n) throws InterruptedException {
+        double rate;
         try (Fleet warm = new Fleet(server, prefix, 10_000)) {
-            warm.connect(n, config.connectParallel(), 60_000);
+            long t0 = System.nanoTime();
+            int ok = warm.connect(n, config.connectParallel(), 60_000);
+            rate = ok / ((System.nanoTime() - t0) / 1e9);
         }
         Thread.sleep(config.settleMillis() / 2);
+        return rate;
     }
 
     private static String first(List<String> l) {
