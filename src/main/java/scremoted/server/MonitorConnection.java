@@ -86,7 +86,7 @@ final class MonitorConnection {
             }
             if (transport instanceof SSLSocket) {
                 transport.setSoTimeout((int) Math.max(1, (helloEnd - System.nanoTime()) / 1_000_000));
-                in = new FrameReader(transport.getInputStream());
+                in = new FrameReader(transport.getInputStream(), pool);
             } else {
                 // Plaintext: large payloads go from the channel into direct buffers, uncopied.
                 // The hello deadline's close ends a read that waits too long.

@@ -62,7 +62,7 @@ public final class Server implements AutoCloseable {
         SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
                 timing.receiveNanos(), limits.unackedBytesPerSession(),
                 Math.min(2 << 20, limits.clientQueueBytes() / 4), timing.seconds(5));
-        PayloadPool pool = new PayloadPool(limits.directPayloadBuffers());
+        PayloadPool pool = new PayloadPool(limits.pooledPayloadBuffers());
         UnixClientPort port = new UnixClientPort(options.unixDir(),
                 MonitorSocket.mode(options.has(Options.Flag.ALLOWGROUP), options.has(Options.Flag.ALLOWOTHER)),
                 pool, limits.clientQueueBytes());

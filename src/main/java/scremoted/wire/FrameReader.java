@@ -13,8 +13,9 @@ import scremoted.buffer.PayloadPool;
  * next header) in one scattering read, so a stream of large frames costs one read call per frame
  * and no frame-sized buffer is kept per connection.
  *
- * <p>With a {@link PayloadPool}, large data payloads go into the pool's direct buffers, which the
- * caller hands on and releases; control payloads and the rest are heap buffers of their exact size.
+ * <p>With a {@link PayloadPool}, large data payloads go into the pool's buffers (direct ones when
+ * reading from a channel, heap ones from a stream), which the caller hands on and releases;
+ * control payloads and the rest are heap buffers of their exact size.
  */
 public final class FrameReader {
     /** Holds a header and a run of small frames; an idle connection keeps only this much. */
@@ -22,19 +23,30 @@ public final class FrameReader {
 
     private final ScatteringByteChannel in;
     private final PayloadPool pool;
+    private final boolean direct;
     /** Unread bytes between position and limit, between calls. */
     private final ByteBuffer carry;
     private final ByteBuffer[] scatter = new ByteBuffer[2];
 
-    /** Frames from a stream, into heap buffers. */
+    /** Frames from a stream, into heap buffers of their own. */
     public FrameReader(InputStream in) {
-        this(new StreamChannel(in), null);
+        this(in, null);
     }
 
-    /** Frames from a channel; large data payloads into the pool's buffers when it is not null. */
+    /** Frames from a stream; large data payloads into the pool's heap buffers when it is not null. */
+    public FrameReader(InputStream in, PayloadPool pool) {
+        this(new StreamChannel(in), pool, false);
+    }
+
+    /** Frames from a channel; large data payloads into the pool's direct buffers when it is not null. */
     public FrameReader(ScatteringByteChannel in, PayloadPool pool) {
+        this(in, pool, true);
+    }
+
+    private FrameReader(ScatteringByteChannel in, PayloadPool pool, boolean direct) {
         this.in = in;
         this.pool = pool;
+        this.direct = direct;
         this.carry = ByteBuffer.allocate(CARRY).limit(0);
         scatter[1] = carry;
     }
@@ -60,7 +72,7 @@ public final class FrameReader {
             carry.get(payload);
             return new Frame(seq, channel, payload);
         }
-        ByteBuffer payload = channel != 0 && pool != null ? pool.take(length) : ByteBuffer.allocate(length);
+        ByteBuffer payload = channel != 0 && pool != null ? pool.take(length, direct) : ByteBuffer.allocate(length);
         payload.put(carry);
         carry.clear();
         try {

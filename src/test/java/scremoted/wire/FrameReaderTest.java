@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static scremoted.wire.WireTestSupport.bytes;
@@ -34,13 +35,15 @@ class FrameReaderTest {
 
 
     /**
-     * The ways the tests deliver a byte stream: streams (heap payloads), and scattering channels
-     * with a payload pool (large data payloads in direct buffers, read together with what follows).
+     * The ways the tests deliver a byte stream: streams (heap payloads, some from a pool), and
+     * scattering channels with a pool (large data payloads in direct buffers, read together with
+     * what follows).
      */
     private static final List<Function<byte[], FrameReader>> DELIVERIES = List.of(
             b -> new FrameReader(new ByteArrayInputStream(b)),
             b -> new FrameReader(new OneByteInputStream(b)),
             b -> new FrameReader(new ChunkedInputStream(b, 42, 3000)),
+            b -> new FrameReader(new ChunkedInputStream(b, 7, 5000), new PayloadPool(4)),
             b -> new FrameReader(new ChunkedScatterChannel(b, Integer.MAX_VALUE), new PayloadPool(4)),
             b -> new FrameReader(new ChunkedScatterChannel(b, 1), new PayloadPool(4)),
             b -> new FrameReader(new ChunkedScatterChannel(b, 3000), new PayloadPool(1000)));
@@ -263,8 +266,8 @@ class FrameReaderTest {
     @Test
     void withAPoolLargeDataPayloadsAreDirectAndTheRestHeap() throws IOException {
         PayloadPool pool = new PayloadPool(8);
-        byte[] big = pattern(PayloadPool.MIN_DIRECT_PAYLOAD, 3);
-        byte[] small = pattern(PayloadPool.MIN_DIRECT_PAYLOAD - 1, 4);
+        byte[] big = pattern(PayloadPool.MIN_POOLED_PAYLOAD, 3);
+        byte[] small = pattern(PayloadPool.MIN_POOLED_PAYLOAD - 1, 4);
         byte[] stream = concat(frame(1, 7, big), frame(2, 0, big), frame(3, 7, small));
         FrameReader r = new FrameReader(new ChunkedScatterChannel(stream, 1000), pool);
         Frame data = r.read();
@@ -277,6 +280,22 @@ class FrameReaderTest {
         assertFrame(smallData, 3, 7, small);
         assertFalse(smallData.data().isDirect(), "small data payload");
         assertNull(r.read());
+        assertEquals(1, pool.created());
+    }
+
+    @Test
+    void fromAStreamWithAPoolLargeDataPayloadsArePooledHeapBuffers() throws IOException {
+        PayloadPool pool = new PayloadPool(8);
+        byte[] big = pattern(20_000, 8);
+        FrameReader r = new FrameReader(new ByteArrayInputStream(concat(frame(1, 2, big), frame(2, 2, big))), pool);
+        Frame first = r.read();
+        assertFrame(first, 1, 2, big);
+        assertFalse(first.data().isDirect());
+        assertEquals(PayloadPool.BUFFER_BYTES, first.data().capacity(), "pooled");
+        pool.release(first.data());
+        Frame second = r.read();
+        assertFrame(second, 2, 2, big);
+        assertSame(first.data(), second.data(), "reused");
         assertEquals(1, pool.created());
     }
 
