@@ -26,11 +26,14 @@ public final class Server implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Sessions sessions;
     private final Timers timers;
+    private final PayloadPool pool;
 
-    private Server(List<ServerSocketChannel> listeners, Sessions sessions, Timers timers) throws IOException {
+    private Server(List<ServerSocketChannel> listeners, Sessions sessions, Timers timers, PayloadPool pool)
+            throws IOException {
         this.listeners = listeners;
         this.sessions = sessions;
         this.timers = timers;
+        this.pool = pool;
         for (ServerSocketChannel l : listeners) {
             bound.add((InetSocketAddress) l.getLocalAddress());
         }
@@ -74,7 +77,7 @@ public final class Server implements AutoCloseable {
             timers.close();
             throw e;
         }
-        Server server = new Server(listeners, sessions, timers);
+        Server server = new Server(listeners, sessions, timers, pool);
         MonitorConnection connections = new MonitorConnection(sessions, pool, timers, timing, tls,
                 !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
@@ -87,6 +90,11 @@ public final class Server implements AutoCloseable {
 
     public List<InetSocketAddress> boundAddresses() {
         return List.copyOf(bound);
+    }
+
+    /** The relayed payloads' buffers: for tests that check every one comes back. */
+    PayloadPool payloadPool() {
+        return pool;
     }
 
     /** Sessions in the registry, established and zombie. */
