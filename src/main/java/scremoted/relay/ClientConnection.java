@@ -7,9 +7,11 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import scremoted.buffer.PayloadPool;
 import scremoted.log.Log;
 import scremoted.session.ChannelEndpoint;
+import scremoted.session.ClientBacklog;
 import scremoted.session.Session;
 
 /**
@@ -28,6 +30,7 @@ public final class ClientConnection implements ChannelEndpoint {
     private final SocketChannel socket;
     private final Session session;
     private final PayloadPool pool;
+    private final ClientBacklog allClients;
     private final int queueLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -41,10 +44,12 @@ public final class ClientConnection implements ChannelEndpoint {
     private boolean aborted;
     private int channel;
 
-    private ClientConnection(SocketChannel socket, Session session, PayloadPool pool, int queueLimit) {
+    private ClientConnection(SocketChannel socket, Session session, PayloadPool pool, ClientBacklog allClients,
+            int queueLimit) {
         this.socket = socket;
         this.session = session;
         this.pool = pool;
+        this.allClients = allClients;
         this.queueLimit = queueLimit;
     }
 
@@ -52,9 +57,11 @@ public final class ClientConnection implements ChannelEndpoint {
      * Opens a channel for a newly accepted client and starts relaying.
      *
      * @param pool where delivered payloads go back once written or dropped
+     * @param allClients what waits for all clients together, kept up to date with this one's queue
      */
-    public static void start(SocketChannel socket, Session session, PayloadPool pool, int queueLimit) {
-        ClientConnection client = new ClientConnection(socket, session, pool, queueLimit);
+    public static void start(SocketChannel socket, Session session, PayloadPool pool, ClientBacklog allClients,
+            int queueLimit) {
+        ClientConnection client = new ClientConnection(socket, session, pool, allClients, queueLimit);
         try {
             socket.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
         } catch (IOException e) {
@@ -87,6 +94,7 @@ public final class ClientConnection implements ChannelEndpoint {
                 lastProgress = System.nanoTime();
             }
             queuedBytes += data.remaining();
+            allClients.add(data.remaining());
             queue.addLast(data);
             if (queue.size() == 1) {
                 ready.signal();
@@ -98,10 +106,10 @@ public final class ClientConnection implements ChannelEndpoint {
     }
 
     @Override
-    public boolean awaitBacklog(long bytes, long stallNanos) throws InterruptedException {
+    public boolean awaitBacklog(LongSupplier bytes, long stallNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (queuedBytes > bytes && !aborted) {
+            while (queuedBytes > bytes.getAsLong() && !aborted) {
                 long idle = System.nanoTime() - lastProgress;
                 if (idle >= stallNanos) {
                     return false;
@@ -139,6 +147,7 @@ public final class ClientConnection implements ChannelEndpoint {
                 pool.release(b);
             }
             queue.clear();
+            allClients.add(-queuedBytes);
             queuedBytes = 0;
             ready.signal();
             progress.signalAll();
@@ -236,6 +245,7 @@ public final class ClientConnection implements ChannelEndpoint {
                 return;
             }
             queuedBytes -= written;
+            allClients.add(-written);
             lastProgress = System.nanoTime();
             progress.signalAll();
         } finally {

@@ -8,6 +8,7 @@ import java.util.List;
 import scremoted.cli.Options;
 import scremoted.buffer.PayloadPool;
 import scremoted.log.Log;
+import scremoted.session.ClientBacklog;
 import scremoted.session.SessionPolicy;
 import scremoted.session.Sessions;
 import scremoted.session.Timers;
@@ -27,13 +28,15 @@ public final class Server implements AutoCloseable {
     private final Sessions sessions;
     private final Timers timers;
     private final PayloadPool pool;
+    private final ClientBacklog allClients;
 
-    private Server(List<ServerSocketChannel> listeners, Sessions sessions, Timers timers, PayloadPool pool)
-            throws IOException {
+    private Server(List<ServerSocketChannel> listeners, Sessions sessions, Timers timers, PayloadPool pool,
+            ClientBacklog allClients) throws IOException {
         this.listeners = listeners;
         this.sessions = sessions;
         this.timers = timers;
         this.pool = pool;
+        this.allClients = allClients;
         for (ServerSocketChannel l : listeners) {
             bound.add((InetSocketAddress) l.getLocalAddress());
         }
@@ -64,12 +67,13 @@ public final class Server implements AutoCloseable {
         Timers timers = new Timers();
         SessionPolicy policy = new SessionPolicy(timing.seconds(options.zombieSeconds()), timing.keepaliveNanos(),
                 timing.receiveNanos(), limits.unackedBytesPerSession(),
-                Math.min(2 << 20, limits.clientQueueBytes() / 4), timing.seconds(5));
+                Math.min(2 << 20, limits.clientQueueBytes() / 4), PayloadPool.BUFFER_BYTES, timing.seconds(5));
         PayloadPool pool = new PayloadPool(limits.pooledPayloadBuffers());
+        ClientBacklog allClients = new ClientBacklog(limits.allClientsBytes());
         UnixClientPort port = new UnixClientPort(options.unixDir(),
                 MonitorSocket.mode(options.has(Options.Flag.ALLOWGROUP), options.has(Options.Flag.ALLOWOTHER)),
-                pool, limits.clientQueueBytes());
-        Sessions sessions = new Sessions(policy, timers, port, pool);
+                pool, allClients, limits.clientQueueBytes());
+        Sessions sessions = new Sessions(policy, timers, port, pool, allClients);
         List<ServerSocketChannel> listeners;
         try {
             listeners = Listeners.bind(options);
@@ -77,7 +81,7 @@ public final class Server implements AutoCloseable {
             timers.close();
             throw e;
         }
-        Server server = new Server(listeners, sessions, timers, pool);
+        Server server = new Server(listeners, sessions, timers, pool, allClients);
         MonitorConnection connections = new MonitorConnection(sessions, pool, timers, timing, tls,
                 !options.has(Options.Flag.SKIPNAMEVERIFICATION));
         for (ServerSocketChannel listener : listeners) {
@@ -95,6 +99,11 @@ public final class Server implements AutoCloseable {
     /** The relayed payloads' buffers: for tests that check every one comes back. */
     PayloadPool payloadPool() {
         return pool;
+    }
+
+    /** What waits for all clients together: for tests. */
+    ClientBacklog clientBacklog() {
+        return allClients;
     }
 
     /** Sessions in the registry, established and zombie. */

@@ -6,6 +6,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import scremoted.buffer.PayloadPool;
 import scremoted.relay.ClientConnection;
+import scremoted.session.ClientBacklog;
 import scremoted.session.ClientPort;
 import scremoted.session.Session;
 import scremoted.unix.MonitorSocket;
@@ -15,12 +16,15 @@ final class UnixClientPort implements ClientPort {
     private final Path dir;
     private final Set<PosixFilePermission> mode;
     private final PayloadPool pool;
+    private final ClientBacklog allClients;
     private final int clientQueueBytes;
 
-    UnixClientPort(Path dir, Set<PosixFilePermission> mode, PayloadPool pool, int clientQueueBytes) {
+    UnixClientPort(Path dir, Set<PosixFilePermission> mode, PayloadPool pool, ClientBacklog allClients,
+            int clientQueueBytes) {
         this.dir = dir;
         this.mode = mode;
         this.pool = pool;
+        this.allClients = allClients;
         this.clientQueueBytes = clientQueueBytes;
     }
 
@@ -28,7 +32,7 @@ final class UnixClientPort implements ClientPort {
     public AutoCloseable open(Session session, String name) throws IOException {
         MonitorSocket socket = MonitorSocket.bind(dir, name, mode);
         Thread.ofVirtual().start(() -> AcceptLoop.run("unix " + name, socket::accept,
-                client -> ClientConnection.start(client, session, pool, clientQueueBytes)));
+                client -> ClientConnection.start(client, session, pool, allClients, clientQueueBytes)));
         return socket;
     }
 }

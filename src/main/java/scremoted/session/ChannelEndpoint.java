@@ -1,6 +1,7 @@
 package scremoted.session;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * The local end of a channel: a client connection. The session calls these with its lock held,
@@ -22,8 +23,9 @@ public interface ChannelEndpoint {
     void abort();
 
     /**
-     * Waits, without the session's lock, until the backlog is at most {@code bytes}. False when the
-     * client took nothing for {@code stallNanos} while it had something to take: it is stuck.
+     * Waits, without the session's lock, until the backlog is at most {@code bytes}, asked again
+     * whenever the client takes something. False when the client took nothing for {@code
+     * stallNanos} while it had something to take: it is stuck.
      */
-    boolean awaitBacklog(long bytes, long stallNanos) throws InterruptedException;
+    boolean awaitBacklog(LongSupplier bytes, long stallNanos) throws InterruptedException;
 }

@@ -218,12 +218,15 @@ public final class Session {
     /**
      * Backpressure: a client that is behind holds the monitor's reader (and so, through TCP, the
      * monitor) until it has caught up, so that a bulk transfer runs at the client's pace instead of
-     * piling up here. A client that takes nothing for the stall time is dropped, so a stuck client
-     * holds its monitor's other channels for that long at most.
+     * piling up here; while all clients together are over their limit, "behind" starts lower. A
+     * client that takes nothing for the stall time is dropped, so a stuck client holds its
+     * monitor's other channels for that long at most.
      */
     private void waitForClient(Link serving, Channel behind) throws InterruptedException {
         SessionPolicy policy = registry.policy;
-        if (behind.endpoint.awaitBacklog(policy.clientBacklogHigh() / 4, policy.clientStallNanos())) {
+        ClientBacklog allClients = registry.clientBacklog;
+        if (behind.endpoint.awaitBacklog(() -> allClients.over() ? policy.clientBacklogUnderPressure()
+                : policy.clientBacklogHigh() / 4, policy.clientStallNanos())) {
             return;
         }
         lock.lock();
@@ -303,7 +306,8 @@ public final class Session {
         long backlog = channel.endpoint.deliver(payload);
         if (backlog < 0) {
             dropClient(channel, "is not reading and its queue is full");
-        } else if (backlog > registry.policy.clientBacklogHigh()) {
+        } else if (backlog > registry.policy.clientBacklogHigh()
+                || backlog > registry.policy.clientBacklogUnderPressure() && registry.clientBacklog.over()) {
             congested = channel;
         }
     }

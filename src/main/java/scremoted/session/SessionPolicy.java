@@ -9,7 +9,10 @@ package scremoted.session;
  * @param unackedBytesLimit client data awaiting scamper's ACK beyond which client readers wait
  * @param clientBacklogHigh a client with more than this waiting for it makes the monitor's reader
  *     pause until it is down to a quarter of it: a slow client paces its monitor
+ * @param clientBacklogUnderPressure while all clients together are over their limit ({@link
+ *     ClientBacklog}), a client with more than this waiting makes the reader pause until it is
+ *     down to it
  * @param clientStallNanos a client that takes nothing for this long during such a pause is dropped
  */
 public record SessionPolicy(long zombieNanos, long keepaliveNanos, long receiveNanos, int unackedBytesLimit,
-        long clientBacklogHigh, long clientStallNanos) {}
+        long clientBacklogHigh, long clientBacklogUnderPressure, long clientStallNanos) {}

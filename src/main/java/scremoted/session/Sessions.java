@@ -25,14 +25,20 @@ public final class Sessions {
     final Timers timers;
     final ClientPort clientPort;
     final PayloadPool pool;
+    final ClientBacklog clientBacklog;
     final int initialSequence = Integer.parseUnsignedInt(System.getProperty(INITIAL_SEQUENCE_PROPERTY, "0"));
 
-    /** @param pool where dropped payloads from {@link scremoted.wire.FrameReader} go back to */
-    public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort, PayloadPool pool) {
+    /**
+     * @param pool where dropped payloads from {@link scremoted.wire.FrameReader} go back to
+     * @param clientBacklog what waits for every client together, which the clients keep up to date
+     */
+    public Sessions(SessionPolicy policy, Timers timers, ClientPort clientPort, PayloadPool pool,
+            ClientBacklog clientBacklog) {
         this.policy = policy;
         this.timers = timers;
         this.clientPort = clientPort;
         this.pool = pool;
+        this.clientBacklog = clientBacklog;
     }
 
     /** MASTER_NEW: a new session on this link, or refused (duplicate magic, socket not creatable). */

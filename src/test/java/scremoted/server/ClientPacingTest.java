@@ -27,7 +27,7 @@ class ClientPacingTest {
 
     @Test
     void aSlowReaderGetsAFloodLargerThanItsQueueBound() throws Exception {
-        Limits small = new Limits(256 * 1024, 256 * 1024, 512);
+        Limits small = new Limits(256 * 1024, 256 * 1024, 1L << 30, 512);
         try (TestServer ts = TestServer.start(dir, new Timing(200), small, 0)) {
             SimScamper sim = ts.sim("pace");
             sim.hello();

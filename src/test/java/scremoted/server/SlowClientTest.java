@@ -24,7 +24,7 @@ import scremoted.testing.UnixClient;
 @Timeout(60)
 class SlowClientTest {
     private static final Timing TIMING = new Timing(200);
-    private static final Limits SMALL = new Limits(64 * 1024, 256 * 1024, 512);
+    private static final Limits SMALL = new Limits(64 * 1024, 256 * 1024, 1L << 30, 512);
 
     @TempDir
     Path dir;
