@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
+import scremoted.testing.JdkStores;
 import scremoted.tls.TestPki;
 
 /**
@@ -24,13 +23,8 @@ record BenchPki(Path certificate, Path key, SSLSocketFactory clientFactory) {
         TestPki.Identity server = pki.server();
         Path cert = TestPki.writeCertificates(dir.resolve("bench-server.pem"), server.certificate());
         Path key = TestPki.writeKey(dir.resolve("bench-server.key"), server.privateKey(), TestPki.KeyForm.PKCS8);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.ca().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), new SecureRandom());
+        context.init(null, JdkStores.trusting(pki.ca().certificate()), new SecureRandom());
         return new BenchPki(cert, key, context.getSocketFactory());
     }
 

@@ -4,16 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A {@link SimScamper.Connector} for TLS as scamper does it, but with the JDK's own SunJSSE (a different TLS
@@ -26,7 +22,6 @@ import javax.net.ssl.TrustManagerFactory;
  * so that a test can cut the TCP connection under TLS without a close_notify ({@link #cutRaw()}).
  */
 public final class TlsConnector implements SimScamper.Connector {
-    private static final char[] STORE_PASSWORD = "test".toCharArray();
 
     private final InetSocketAddress server;
     private final X509Certificate ca;
@@ -48,7 +43,7 @@ public final class TlsConnector implements SimScamper.Connector {
     public TlsConnector present(PrivateKey clientKey, X509Certificate clientCert) {
         try {
             SSLContext c = SSLContext.getInstance("TLS", "SunJSSE");
-            c.init(keyManagers(clientKey, clientCert), trustManagers(ca).getTrustManagers(), new SecureRandom());
+            c.init(JdkStores.keyManagers(clientKey, clientCert), JdkStores.trusting(ca), new SecureRandom());
             context = c;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
@@ -109,27 +104,5 @@ public final class TlsConnector implements SimScamper.Connector {
         } catch (IOException e) {
             // ignore
         }
-    }
-
-    private static KeyManager[] keyManagers(PrivateKey key, X509Certificate cert)
-            throws GeneralSecurityException, IOException {
-        if (key == null) {
-            return null;
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", key, STORE_PASSWORD, new X509Certificate[] {cert});
-        KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        f.init(store, STORE_PASSWORD);
-        return f.getKeyManagers();
-    }
-
-    private static TrustManagerFactory trustManagers(X509Certificate ca) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("ca", ca);
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        f.init(store);
-        return f;
     }
 }

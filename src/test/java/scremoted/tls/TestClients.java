@@ -6,22 +6,18 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import scremoted.testing.JdkStores;
 
 /**
  * TLS clients for tests: the JDK's own SunJSSE (a different implementation from the server's
  * BCJSSE), and a raw TLS 1.1 ClientHello for what SunJSSE will no longer send.
  */
 final class TestClients {
-    private static final char[] STORE_PASSWORD = "test".toCharArray();
 
     private TestClients() {}
 
@@ -34,7 +30,8 @@ final class TestClients {
     static SSLSocket jdkClient(int port, X509Certificate ca, TestPki.Identity clientOrNull, String... protocols)
             throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers(clientOrNull), trustManagers(ca).getTrustManagers(), new SecureRandom());
+        context.init(clientOrNull == null ? null : JdkStores.keyManagers(clientOrNull.privateKey(), clientOrNull.certificate()),
+                JdkStores.trusting(ca), new SecureRandom());
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -88,27 +85,5 @@ final class TestClients {
             InputStream in = socket.getInputStream();
             return in.readAllBytes();
         }
-    }
-
-    private static KeyManager[] keyManagers(TestPki.Identity clientOrNull) throws GeneralSecurityException, IOException {
-        if (clientOrNull == null) {
-            return null;
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", clientOrNull.privateKey(), STORE_PASSWORD,
-                new X509Certificate[] {clientOrNull.certificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, STORE_PASSWORD);
-        return factory.getKeyManagers();
-    }
-
-    private static TrustManagerFactory trustManagers(X509Certificate ca) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("ca", ca);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory;
     }
 }
