@@ -83,8 +83,6 @@ final class MonitorConnection {
                 tls.handshake(secure, Duration.ofNanos(Math.max(1_000_000, helloEnd - System.nanoTime())));
                 certificate = MonitorNames.peerCertificate(secure);
                 transport = secure;
-            }
-            if (transport instanceof SSLSocket) {
                 transport.setSoTimeout((int) Math.max(1, (helloEnd - System.nanoTime()) / 1_000_000));
                 in = new FrameReader(transport.getInputStream(), pool);
             } else {
@@ -104,7 +102,7 @@ final class MonitorConnection {
             if (!(hello instanceof Control.MasterNew) && !(hello instanceof Control.MasterRes)) {
                 throw new ProtocolException("first message is " + hello + ", not MASTER_NEW or MASTER_RES");
             }
-            if (transport instanceof SSLSocket) {
+            if (tls != null) {
                 transport.setSoTimeout(0);
             }
             link = new Link(transport, socket, address);

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +15,7 @@ import scremoted.testing.Await;
 import scremoted.testing.Checks;
 import scremoted.testing.SimScamper;
 import scremoted.testing.TestServer;
+import scremoted.testing.UnixClient;
 import scremoted.wire.Frame;
 
 /**
@@ -27,10 +26,7 @@ import scremoted.wire.Frame;
 @Timeout(60)
 class AllClientsBacklogTest {
     private static final long ALL_CLIENTS = 256 << 10;
-
-    @TempDir
-    Path dir;
-
+    private static final Duration WAIT = Duration.ofSeconds(10);
     /**
      * More than a unix socket's buffer holds for a client that does not read (the server asks for
      * 1 MiB, which Linux doubles), and more than a client's own limit on top: whatever the kernel
@@ -38,77 +34,75 @@ class AllClientsBacklogTest {
      */
     private static final int DATA = 5 << 20;
 
-    private static byte[] sendToIdleClient(SimScamper sim, int ch) {
+    @TempDir
+    Path dir;
+
+    private TestServer ts;
+    private SimScamper sim;
+    private UnixClient client;
+    private int ch;
+
+    /**
+     * A server with that limit for all clients, and a monitor sending {@link #DATA} to a client
+     * that reads nothing until asked; returns the data.
+     */
+    private byte[] floodIdleClient(long allClients, Timing timing) throws IOException {
+        ts = TestServer.start(dir, timing, new Limits(16 << 20, 4 << 20, allClients, 512), 0);
+        sim = ts.sim("flood");
+        sim.hello();
+        client = ts.client(sim);
+        ch = sim.awaitChannelNew();
         byte[] data = Checks.bytes(DATA, 21);
         sim.sendData(ch, data);
         return data;
     }
 
-    private static void readAll(SocketChannel client, byte[] expected) throws IOException {
-        ByteBuffer got = ByteBuffer.allocate(expected.length);
-        while (got.hasRemaining()) {
-            assertTrue(client.read(got) >= 0, "end of stream after " + got.position() + " bytes");
+    @AfterEach
+    void stop() {
+        if (ts != null) {
+            ts.close();
         }
-        Checks.assertSameBytes(expected, got.array(), "what the monitor sent");
+    }
+
+    private long peak() {
+        return ts.server.clientBacklog().peak();
+    }
+
+    private long total() {
+        return ts.server.clientBacklog().total();
     }
 
     @Test
     void pastTheLimitForAllClientsAClientThatIsBehindPausesItsMonitor() throws Exception {
-        Limits limits = new Limits(16 << 20, 4 << 20, ALL_CLIENTS, 512);
-        try (TestServer ts = TestServer.start(dir, new Timing(400), limits, 0)) {
-            SimScamper sim = ts.sim("pressed");
-            sim.hello();
-            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(ts.socketPath(sim)))) {
-                int ch = sim.awaitChannelNew();
-                byte[] data = sendToIdleClient(sim, ch);
-                Await.until(() -> "all clients over their limit: " + ts.server.clientBacklog().peak() + " waited, sim "
-                        + sim.describe(), Duration.ofSeconds(10), () -> ts.server.clientBacklog().peak() > ALL_CLIENTS);
-                // for a protocol second (the stall time is 5): the reader stays paused
-                Await.holds("the monitor's reader paused", ts.seconds(1), () -> sim.unackedCount() > 0);
-                readAll(client, data);
-                sim.awaitAllAcked(Duration.ofSeconds(10));
-                Await.until("nothing waiting", Duration.ofSeconds(10), () -> ts.server.clientBacklog().total() == 0);
-                assertFalse(sim.closedByServer());
-                assertTrue(ts.server.clientBacklog().peak() <= ALL_CLIENTS + Frame.MAX_PAYLOAD,
-                        "never more than one message past the limit: " + ts.server.clientBacklog().peak());
-            }
-        }
+        byte[] data = floodIdleClient(ALL_CLIENTS, new Timing(400));
+        Await.until(() -> "all clients over their limit: " + peak() + " waited, sim " + sim.describe(), WAIT,
+                () -> peak() > ALL_CLIENTS);
+        // for a protocol second (the stall time is 5): the reader stays paused
+        Await.holds("the monitor's reader paused", ts.seconds(1), () -> sim.unackedCount() > 0);
+        Checks.assertSameBytes(data, client.awaitBytes(data.length, WAIT), "what the monitor sent");
+        sim.awaitAllAcked(WAIT);
+        Await.until("nothing waiting", WAIT, () -> total() == 0);
+        assertFalse(sim.closedByServer());
+        assertTrue(peak() <= ALL_CLIENTS + Frame.MAX_PAYLOAD, "never more than one message past the limit: " + peak());
     }
 
     @Test
     void underTheLimitOnlyTheClientsOwnLimitPausesItsMonitor() throws Exception {
-        Limits limits = new Limits(16 << 20, 4 << 20, 1L << 30, 512);
-        try (TestServer ts = TestServer.start(dir, new Timing(400), limits, 0)) {
-            SimScamper sim = ts.sim("free");
-            sim.hello();
-            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(ts.socketPath(sim)))) {
-                int ch = sim.awaitChannelNew();
-                byte[] data = sendToIdleClient(sim, ch);
-                // only this client's own limit (2 MiB) pauses the reader, far past the other test's limit
-                Await.until(() -> "1 MiB waiting: " + ts.server.clientBacklog().peak(), Duration.ofSeconds(10),
-                        () -> ts.server.clientBacklog().peak() > 1 << 20);
-                readAll(client, data);
-                sim.awaitAllAcked(Duration.ofSeconds(10));
-                Await.until("nothing waiting", Duration.ofSeconds(10), () -> ts.server.clientBacklog().total() == 0);
-            }
-        }
+        byte[] data = floodIdleClient(1L << 30, new Timing(400));
+        // only this client's own limit (2 MiB) pauses the reader, far past the other test's limit
+        Await.until(() -> "1 MiB waiting: " + peak(), WAIT, () -> peak() > 1 << 20);
+        Checks.assertSameBytes(data, client.awaitBytes(data.length, WAIT), "what the monitor sent");
+        sim.awaitAllAcked(WAIT);
+        Await.until("nothing waiting", WAIT, () -> total() == 0);
     }
 
     @Test
     void aDroppedClientTakesItsBacklogOffTheTotal() throws Exception {
-        Limits limits = new Limits(16 << 20, 4 << 20, ALL_CLIENTS, 512);
-        try (TestServer ts = TestServer.start(dir, new Timing(200), limits, 0)) {
-            SimScamper sim = ts.sim("stuck");
-            sim.hello();
-            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(ts.socketPath(sim)))) {
-                int ch = sim.awaitChannelNew();
-                sendToIdleClient(sim, ch);
-                // it never reads: after the stall time it is dropped, its channel finished, its backlog gone
-                sim.awaitFin(ch, Duration.ofSeconds(10));
-                sim.awaitAllAcked(Duration.ofSeconds(10));
-                assertEquals(0, ts.server.clientBacklog().total());
-                Checks.freshMonitorWorks(ts, "after");
-            }
-        }
+        floodIdleClient(ALL_CLIENTS, new Timing(200));
+        // it never reads: after the stall time it is dropped, its channel finished, its backlog gone
+        sim.awaitFin(ch, WAIT);
+        sim.awaitAllAcked(WAIT);
+        assertEquals(0, total());
+        Checks.freshMonitorWorks(ts, "after");
     }
 }
